@@ -1,2 +1,3 @@
 export * from "./tensor";
 export * from "./pipeline/postprocess";
+export * from "./course";
