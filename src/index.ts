@@ -1,3 +1,4 @@
 export * from "./tensor";
 export * from "./pipeline/postprocess";
 export * from "./course";
+export * from "./plot";

@@ -1,0 +1,40 @@
+import { randomUUID } from "node:crypto";
+import { jsonForScript } from "./escape";
+import type { Figure } from "./figure";
+import { plotlyLoaderScript } from "./plotly-bundle";
+
+/** Options for `figureHtml`. */
+export interface FigureHtmlOptions {
+  /** Prepend the inlined plotly.js loader (once per page is enough). */
+  includePlotly?: boolean;
+  /** The element id; random by default so figures never collide on a page. */
+  id?: string;
+}
+
+/** The default Plotly config: responsive, no cloud/logo buttons. */
+export const defaultConfig = { responsive: true, displaylogo: false } as const;
+
+/**
+ * A div plus a script that draws the figure with `window.Plotly` once it exists. The figure travels as escaped JSON,
+ * so no label can close the script. It waits up to 10 s (the loader may sit in an earlier output) and then says why
+ * nothing is drawn instead of leaving a blank space.
+ */
+export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): string {
+  const id = options.id ?? `btp-figure-${randomUUID()}`;
+  const height = typeof figure.layout.height === "number" ? figure.layout.height : 420;
+  const spec = jsonForScript({ data: figure.data, layout: figure.layout, config: { ...defaultConfig, ...figure.config } });
+  const draw = `<script>(function () {
+  var fig = ${spec};
+  var tries = 0;
+  function draw() {
+    var el = document.getElementById(${jsonForScript(id)});
+    var P = window.Plotly;
+    if (el && P && typeof P.newPlot === "function") { el.textContent = ""; P.newPlot(el, fig.data, fig.layout, fig.config); return; }
+    if (++tries < 200) { setTimeout(draw, 50); return; }
+    if (el) el.textContent = "plotly.js is not loaded on this page, so this figure cannot be drawn. Restart the kernel and run all cells: the first figure of a session carries plotly.js.";
+  }
+  draw();
+})();</script>`;
+  const div = `<div id="${id}" class="btp-figure" style="width:100%;min-height:${height}px"></div>`;
+  return `${options.includePlotly ? plotlyLoaderScript() : ""}${div}${draw}`;
+}

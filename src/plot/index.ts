@@ -1,0 +1,15 @@
+export type { Figure } from "./figure";
+export type { NumericMatrix, NumericVector } from "./validate";
+export { probabilityBars, type ProbabilityBarsOptions } from "./bars";
+export {
+  heatmap, attentionHeatmap, hiddenStateHeatmap,
+  type HeatmapOptions, type AttentionHeatmapOptions, type HiddenStateHeatmapOptions,
+} from "./heatmap";
+export { layerLines, layerHeatmap, type LayerFigureOptions } from "./layers";
+export { tokenRows, tokenTable, tokenTableHtml, tokenTableText, type TokenRow } from "./tokens";
+export { figureText } from "./summary";
+export { figureHtml, defaultConfig, type FigureHtmlOptions } from "./html";
+export { plotlyBundlePath } from "./plotly-bundle";
+export { escapeHtml } from "./escape";
+export { displayBundle, inJupyter, type MimeBundle, type DisplayTarget } from "./display";
+export { show, showHtml, showTable, showTokens, figureBundle, tableBundle, PLOTLY_MIME, type ShowOptions } from "./show";
