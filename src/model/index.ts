@@ -1,0 +1,11 @@
+export { projectRoot, buildDir, modelsDir, hubCacheDir, fixtureDir } from "./paths";
+export { ensureFixture, type EnsuredFixture } from "./fixture";
+export {
+  selectModel, chooseModel, DEFAULT_HUB_MODEL, DEFAULT_HUB_ENDPOINT, OFFLINE_KEYWORD, type ModelChoice, type Env,
+} from "./select";
+export { applyTransformersEnv } from "./transformers-env";
+export { modelBanner } from "./banner";
+export {
+  loadSentimentModel, checkModelDirectory, ONNX_FILES, type LoadOptions, type SentimentModel, type OnnxKind, type ModelDtype,
+} from "./load";
+export { ModelSelectionError, ModelLoadError } from "./errors";

@@ -1,0 +1,49 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The `name` in this project's package.json, which marks its root directory. */
+const PACKAGE_NAME = "behind-the-pipeline";
+
+let cachedRoot: string | undefined;
+
+function isProjectRoot(dir: string): boolean {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).name === PACKAGE_NAME;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The project's root directory, found by walking up from this file to the package.json named
+ * `behind-the-pipeline`, so it works from `src/` (tsx) and from `dist/` (notebooks) alike.
+ */
+export function projectRoot(): string {
+  if (cachedRoot) return cachedRoot;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (isProjectRoot(dir)) return (cachedRoot = dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new Error(`Cannot find the project root (a package.json named "${PACKAGE_NAME}") above ${__dirname}; run from inside the project checkout`);
+}
+
+/** `build/`: everything generated (models, caches), git-ignored. */
+export function buildDir(): string {
+  return path.join(projectRoot(), "build");
+}
+
+/** `build/models/`: the fixture model directories, and transformers.js's `env.localModelPath`. */
+export function modelsDir(): string {
+  return path.join(buildDir(), "models");
+}
+
+/** `build/hf-cache/`: where transformers.js caches files downloaded from the Hub. */
+export function hubCacheDir(): string {
+  return path.join(buildDir(), "hf-cache");
+}
+
+/** The directory a fixture is built into: `build/models/<name>/`. */
+export function fixtureDir(name: string): string {
+  if (!/^[\w.-]+$/.test(name) || name.startsWith(".")) throw new Error(`"${name}" is not a fixture name (letters, digits, "-", "_", "." only)`);
+  return path.join(modelsDir(), name);
+}

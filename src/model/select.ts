@@ -1,0 +1,127 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { SENTIMENT_FIXTURE_NAME } from "../fixtures/sentiment";
+import { ModelSelectionError } from "./errors";
+import { fixtureDir } from "./paths";
+import { applyTransformersEnv } from "./transformers-env";
+
+/** The checkpoint the course uses, as transformers.js loads it from the Hugging Face Hub. */
+export const DEFAULT_HUB_MODEL = "Xenova/distilbert-base-uncased-finetuned-sst-2-english";
+
+/** The Hub transformers.js downloads from unless `HF_ENDPOINT` names a mirror. */
+export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co/";
+
+/** The `WORKBOOK_MODEL` value that selects the offline demo model. */
+export const OFFLINE_KEYWORD = "offline";
+
+/** Environment variables as `process.env` holds them. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Which model the workbook runs on, and why. `source` is the string handed to transformers.js. */
+export type ModelChoice =
+  | {
+      kind: "hub";
+      id: string;
+      source: string;
+      /** True for the course's checkpoint chosen by default: only then may loading fall back to the fixture. */
+      isDefault: boolean;
+      /** True when HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE forbid downloads: the files must already be cached. */
+      offline: boolean;
+      endpoint: string;
+      reason: string;
+    }
+  | {
+      kind: "fixture";
+      name: string;
+      dir: string;
+      source: string;
+      reason: string;
+      /** Set when the fixture stands in for the default checkpoint because the Hub could not be reached. */
+      hubProblem?: string;
+    }
+  | { kind: "directory"; dir: string; source: string; reason: string };
+
+const TRUTHY = new Set(["1", "true", "yes", "on"]);
+
+/** Whether a Hugging Face-style boolean variable (`1`, `true`, `yes`, `on`, any case) is set. */
+function flag(env: Env, name: string): boolean {
+  return TRUTHY.has((env[name] ?? "").trim().toLowerCase());
+}
+
+function offlineFlag(env: Env): string | null {
+  for (const name of ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"]) if (flag(env, name)) return `${name}=${env[name]}`;
+  return null;
+}
+
+/** A Hub repository id in `owner/name` form (bare legacy names are refused: they are usually typos). */
+function isHubId(value: string): boolean {
+  return /^[A-Za-z0-9][\w.-]*\/[\w.-]{1,96}$/.test(value) && !value.includes("--") && !value.includes("..") && !/\.(git|ipynb)$/.test(value);
+}
+
+function looksLikePath(value: string): boolean {
+  return /^(\/|\.{1,2}(\/|\\|$)|~(\/|$)|[A-Za-z]:[\\/])/.test(value) || value.includes("\\");
+}
+
+function expandHome(value: string): string {
+  return value === "~" || value.startsWith("~/") ? path.join(os.homedir(), value.slice(1)) : value;
+}
+
+function endpointOf(env: Env): string {
+  const endpoint = (env.HF_ENDPOINT ?? "").trim();
+  if (!endpoint) return DEFAULT_HUB_ENDPOINT;
+  if (!/^https?:\/\/[^/\s]+/.test(endpoint)) {
+    throw new ModelSelectionError(`HF_ENDPOINT="${endpoint}" is not an http(s) URL; set it to a Hub mirror such as https://huggingface.co or unset it`);
+  }
+  return endpoint.endsWith("/") ? endpoint : `${endpoint}/`;
+}
+
+function fixtureChoice(reason: string): ModelChoice {
+  const dir = fixtureDir(SENTIMENT_FIXTURE_NAME);
+  return { kind: "fixture", name: SENTIMENT_FIXTURE_NAME, dir, source: dir, reason };
+}
+
+function unknownValue(value: string): ModelSelectionError {
+  return new ModelSelectionError(
+    `WORKBOOK_MODEL="${value}" is not a value this workbook understands. Use WORKBOOK_MODEL=${OFFLINE_KEYWORD} for the demo model ` +
+      `built by \`npm run fixtures\`, a Hugging Face model id in owner/name form such as ${DEFAULT_HUB_MODEL}, ` +
+      `or the path of a model directory (absolute, or starting with ./); unset it for the default checkpoint.`,
+  );
+}
+
+/** Decides from the environment which model to use, without touching transformers.js. */
+export function chooseModel(env: Env = process.env): ModelChoice {
+  const requested = (env.WORKBOOK_MODEL ?? "").trim();
+  const offline = offlineFlag(env);
+  const endpoint = endpointOf(env);
+  const hub = (id: string, isDefault: boolean, reason: string): ModelChoice => ({
+    kind: "hub", id, source: id, isDefault, offline: offline !== null, endpoint, reason: offline ? `${reason}, ${offline}` : reason,
+  });
+
+  if (requested === "") return offline ? fixtureChoice(offline) : hub(DEFAULT_HUB_MODEL, true, "default");
+  if (requested.toLowerCase() === OFFLINE_KEYWORD) return fixtureChoice(`WORKBOOK_MODEL=${requested}`);
+
+  const candidate = path.resolve(expandHome(requested));
+  const stat = fs.statSync(candidate, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return { kind: "directory", dir: candidate, source: candidate, reason: `WORKBOOK_MODEL=${requested}` };
+  if (stat || looksLikePath(requested)) {
+    const problem = stat ? "is a file, not a directory" : "does not exist";
+    throw new ModelSelectionError(
+      `WORKBOOK_MODEL="${requested}": ${candidate} ${problem}. Point it at a model directory holding config.json, tokenizer.json, ` +
+        `tokenizer_config.json and onnx/model.onnx, or set WORKBOOK_MODEL=${OFFLINE_KEYWORD} for the demo model.`,
+    );
+  }
+  if (isHubId(requested)) return hub(requested, false, `WORKBOOK_MODEL=${requested}`);
+  throw unknownValue(requested);
+}
+
+/**
+ * The one place that picks the model: `WORKBOOK_MODEL` unset → the course's Hub checkpoint (the demo
+ * fixture if `HF_HUB_OFFLINE=1`); `offline` → the fixture; an `owner/name` id or a directory → that.
+ * Also points transformers.js at the choice (cache in `build/hf-cache`, downloads on or off).
+ */
+export function selectModel(env: Env = process.env): ModelChoice {
+  const choice = chooseModel(env);
+  applyTransformersEnv(choice);
+  return choice;
+}

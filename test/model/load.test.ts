@@ -1,0 +1,137 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as ort from "onnxruntime-node";
+import { AutoModelForSequenceClassification, AutoTokenizer, env as transformersEnv, pipeline, type Tensor } from "@huggingface/transformers";
+import { ensureFixture, loadSentimentModel, ModelLoadError, type SentimentModel } from "../../src/model";
+import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
+import { softmax } from "../../src/tensor";
+
+// Hermetic: these tests only ever load the fixture or local copies of it.
+const OFFLINE = { WORKBOOK_MODEL: "offline" } as const;
+const SENTENCES = ["I've been waiting for a HuggingFace course my whole life.", "I hate this so much!"];
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "model-load-"));
+let fixture: string;
+let loaded: SentimentModel;
+
+const rows = (t: Tensor): number[][] => (t.tolist() as number[][]).map((r) => r.map(Number));
+const close = (a: number[][], b: number[][], tolerance: number, what: string) => {
+  assert.deepEqual(a.map((r) => r.length), b.map((r) => r.length), `${what}: shapes`);
+  a.forEach((r, i) => r.forEach((x, j) => assert.ok(Math.abs(x - b[i][j]) <= tolerance, `${what}[${i}][${j}]: ${x} vs ${b[i][j]}`)));
+};
+
+/** A copy of the fixture directory to damage. */
+function copyOfFixture(name: string): string {
+  const dir = path.join(scratch, name);
+  fs.cpSync(fixture, dir, { recursive: true });
+  return dir;
+}
+
+before(async () => {
+  fixture = ensureFixture(SENTIMENT_FIXTURE_NAME).dir;
+  loaded = await loadSentimentModel({ env: OFFLINE });
+});
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+test("WORKBOOK_MODEL=offline loads the fixture with fp32 weights, its labels and a one-line banner", () => {
+  assert.equal(loaded.choice.kind, "fixture");
+  assert.equal(loaded.choice.source, fixture);
+  assert.deepEqual(loaded.id2label, { 0: "NEGATIVE", 1: "POSITIVE" });
+  assert.equal((loaded.config as unknown as { model_type: string }).model_type, "distilbert");
+  assert.equal(loaded.onnxPath("fp32"), path.join(fixture, "onnx", "model.onnx"));
+  assert.equal(loaded.onnxPath("quantized"), path.join(fixture, "onnx", "model_quantized.onnx"));
+  assert.match(loaded.banner, /^Model: offline demo model distilbert-sst2-demo .*differ from the course\.$/);
+  assert.equal(transformersEnv.allowRemoteModels, false, "offline means no downloads");
+});
+
+test("pipeline(), AutoTokenizer + AutoModelForSequenceClassification, a raw InferenceSession and the loader agree", async () => {
+  const classifier = await pipeline("sentiment-analysis", fixture, { dtype: "fp32" });
+  const fromPipeline = (await classifier(SENTENCES)) as { label: string; score: number }[];
+
+  const tokenizer = await AutoTokenizer.from_pretrained(fixture);
+  const model = await AutoModelForSequenceClassification.from_pretrained(fixture, { dtype: "fp32" });
+  const inputs = tokenizer(SENTENCES, { padding: true, truncation: true });
+  const logits = rows((await model(inputs)).logits);
+
+  const session = await ort.InferenceSession.create(path.join(fixture, "onnx", "model.onnx"));
+  const feed = (t: Tensor) => new ort.Tensor("int64", t.data as BigInt64Array, t.dims);
+  const raw = await session.run({ input_ids: feed(inputs.input_ids), attention_mask: feed(inputs.attention_mask) });
+  const rawLogits = Array.from({ length: SENTENCES.length }, (_, i) => Array.from(raw.logits.data as Float32Array).slice(2 * i, 2 * i + 2));
+
+  const fromLoader = (await loaded.classifier(SENTENCES)) as { label: string; score: number }[];
+  const loaderLogits = rows((await loaded.model(inputs)).logits);
+
+  assert.deepEqual(raw.logits.dims, [2, 2]);
+  close(logits, rawLogits, 1e-6, "transformers.js vs raw session logits");
+  close(loaderLogits, rawLogits, 1e-6, "loader vs raw session logits");
+  const probabilities = rows(softmax((await model(inputs)).logits));
+  fromPipeline.forEach(({ label, score }, i) => {
+    const best = probabilities[i].indexOf(Math.max(...probabilities[i]));
+    assert.equal(label, loaded.id2label[best], `sentence ${i}: pipeline label`);
+    assert.ok(Math.abs(score - probabilities[i][best]) <= 1e-6, `sentence ${i}: pipeline score ${score} vs ${probabilities[i][best]}`);
+    assert.deepEqual(fromLoader[i].label, label);
+    assert.ok(Math.abs(fromLoader[i].score - score) <= 1e-6);
+  });
+  await session.release();
+  await model.dispose();
+  await classifier.dispose();
+});
+
+test("dtype q8 runs onnx/model_quantized.onnx", async () => {
+  const quantized = await loadSentimentModel({ env: OFFLINE, dtype: "q8" });
+  const inputs = quantized.tokenizer(SENTENCES, { padding: true, truncation: true });
+  const session = await ort.InferenceSession.create(quantized.onnxPath("quantized"));
+  const feed = (t: Tensor) => new ort.Tensor("int64", t.data as BigInt64Array, t.dims);
+  const raw = await session.run({ input_ids: feed(inputs.input_ids), attention_mask: feed(inputs.attention_mask) });
+  close(rows((await quantized.model(inputs)).logits), [0, 1].map((i) => Array.from(raw.logits.data as Float32Array).slice(2 * i, 2 * i + 2)), 1e-6, "q8 logits");
+  await session.release();
+  await quantized.model.dispose();
+});
+
+test("a model directory given by path loads like the fixture", async () => {
+  const dir = copyOfFixture("copy");
+  const copy = await loadSentimentModel({ env: { WORKBOOK_MODEL: dir } });
+  assert.equal(copy.choice.kind, "directory");
+  assert.equal(copy.onnxPath("fp32"), path.join(dir, "onnx", "model.onnx"));
+  assert.deepEqual(await copy.classifier(SENTENCES), await loaded.classifier(SENTENCES));
+  await copy.model.dispose();
+});
+
+test("a directory missing tokenizer.json or onnx/model.onnx is refused, naming it, what is missing and the fix", async () => {
+  const dir = copyOfFixture("incomplete");
+  fs.rmSync(path.join(dir, "tokenizer.json"));
+  fs.rmSync(path.join(dir, "onnx", "model.onnx"));
+  await assert.rejects(loadSentimentModel({ env: { WORKBOOK_MODEL: dir } }), (error: Error) =>
+    error instanceof ModelLoadError &&
+    error.location === dir &&
+    error.message.startsWith(`Model directory ${dir} is missing tokenizer.json, onnx/model.onnx.`) &&
+    error.message.includes("WORKBOOK_MODEL=offline"));
+});
+
+test("a directory without the quantized file loads fp32 but onnxPath('quantized') explains what is missing", async () => {
+  const dir = copyOfFixture("no-quantized");
+  fs.rmSync(path.join(dir, "onnx", "model_quantized.onnx"));
+  const partial = await loadSentimentModel({ env: { WORKBOOK_MODEL: dir } });
+  assert.throws(() => partial.onnxPath("quantized"), new RegExp(`No quantized ONNX file at ${path.join(dir, "onnx", "model_quantized.onnx")}`));
+  await assert.rejects(loadSentimentModel({ env: { WORKBOOK_MODEL: dir }, dtype: "q8" }), /is missing onnx\/model_quantized.onnx/);
+  await partial.model.dispose();
+});
+
+test("a corrupted ONNX file is refused naming the file and the fix", async () => {
+  const dir = copyOfFixture("corrupt");
+  const file = path.join(dir, "onnx", "model.onnx");
+  fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 1000));
+  await assert.rejects(loadSentimentModel({ env: { WORKBOOK_MODEL: dir } }), (error: Error) =>
+    error instanceof ModelLoadError && error.location === file && error.message.startsWith(`Could not load ${file}:`) &&
+    error.message.includes("WORKBOOK_MODEL=offline"));
+});
+
+test("a config.json that is not JSON is refused naming the file", async () => {
+  const dir = copyOfFixture("bad-config");
+  fs.writeFileSync(path.join(dir, "config.json"), "{ not json");
+  await assert.rejects(loadSentimentModel({ env: { WORKBOOK_MODEL: dir } }), (error: Error) =>
+    error instanceof ModelLoadError && error.location === path.join(dir, "config.json"));
+});
