@@ -76,7 +76,8 @@ export function attentionHeatmap(weights: NumericMatrix, tokens: readonly string
     title: options.title ?? "attention weights",
     yTitle: "token (query)",
     xTitle: "attends to (key)",
-    colorscale: "Blues",
+    // White for 0 to dark blue for 1: Plotly's named "Blues" runs the other way, which reads backwards for weights.
+    colorscale: [[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
     zmin: 0,
     zmax: 1,
     valueName: "weight",

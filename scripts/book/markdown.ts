@@ -1,0 +1,60 @@
+import katex from "katex";
+import { Marked, type Tokens } from "marked";
+import { escapeHtml } from "./escape";
+
+/** Renders TeX with KaTeX; a TeX mistake shows in red in place instead of failing the page. */
+function tex(source: string, displayMode: boolean): string {
+  return katex.renderToString(source, { displayMode, throwOnError: false, output: "htmlAndMathml" });
+}
+
+/** True for URLs that would make the browser fetch from the network. */
+function isRemote(href: string): boolean {
+  return /^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(href);
+}
+
+/**
+ * A markdown renderer for notebook prose: `$…$` and `$$…$$` math through KaTeX, links to sibling notebooks
+ * pointed at their pages, raw HTML shown as text (notebook markdown is not trusted to script the page),
+ * and remote images turned into links so opening a page never fetches anything.
+ */
+export function createMarkdown(): (markdown: string) => string {
+  const marked = new Marked({ gfm: true });
+  marked.use({
+    extensions: [
+      {
+        name: "blockMath",
+        level: "block",
+        start: (src: string) => src.match(/^\$\$/m)?.index,
+        tokenizer(src: string) {
+          const match = /^\$\$([\s\S]+?)\$\$[ \t]*(?:\n+|$)/.exec(src);
+          return match ? { type: "blockMath", raw: match[0], text: match[1].trim() } : undefined;
+        },
+        renderer: (token) => `<div class="math-display">${tex(String(token.text), true)}</div>\n`,
+      },
+      {
+        name: "inlineMath",
+        level: "inline",
+        start: (src: string) => src.indexOf("$") >= 0 ? src.indexOf("$") : undefined,
+        tokenizer(src: string) {
+          // A closing $ followed by a digit is a price ("$5 and $6"), not math.
+          const match = /^\$(?!\$)((?:\\.|[^\\$\n])+?)\$(?!\d)/.exec(src);
+          return match ? { type: "inlineMath", raw: match[0], text: match[1] } : undefined;
+        },
+        renderer: (token) => tex(String(token.text), false),
+      },
+    ],
+    renderer: {
+      html: (token: Tokens.HTML | Tokens.Tag) => escapeHtml(token.text),
+      link(token: Tokens.Link) {
+        const href = token.href.replace(/^([^#?]+)\.ipynb(?=$|[#?])/, "$1.html");
+        const inner = this.parser.parseInline(token.tokens);
+        return `<a href="${escapeHtml(href)}"${token.title ? ` title="${escapeHtml(token.title)}"` : ""}>${inner}</a>`;
+      },
+      image(token: Tokens.Image) {
+        if (isRemote(token.href)) return `<a href="${escapeHtml(token.href)}">${escapeHtml(token.text || token.href)}</a>`;
+        return `<img src="${escapeHtml(token.href)}" alt="${escapeHtml(token.text)}">`;
+      },
+    },
+  });
+  return (markdown) => marked.parse(markdown, { async: false });
+}

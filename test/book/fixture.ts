@@ -1,0 +1,78 @@
+// Synthetic executed notebooks for the book's tests, made with the real figure builders so the JSON matches what
+// show() emits. No kernel is needed: the outputs are written the way the runner writes them.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  attentionHeatmap, figureBundle, layerLines, probabilityBars, tokenRows, tokenTableHtml, tokenTableText,
+} from "../../src/plot";
+
+export const HOSTILE = "<img src=x onerror=alert(1)>";
+export const DEMO_BANNER = "Model: offline demo model tiny-distilbert in build/fixtures/tiny (no network): a demo with the course's shapes, whose numbers differ from the course.";
+export const HUB_BANNER = "Model: Xenova/distilbert-base-uncased-finetuned-sst-2-english, the course's checkpoint (Hugging Face Hub).";
+
+type Json = Record<string, unknown>;
+let cellCounter = 0;
+
+const lines = (text: string): string[] => text.split(/(?<=\n)/);
+const markdown = (source: string): Json => ({ cell_type: "markdown", id: `m${++cellCounter}`, metadata: {}, source: lines(source) });
+const code = (count: number | null, source: string, outputs: Json[]): Json => ({
+  cell_type: "code", id: `c${++cellCounter}`, execution_count: count, metadata: {}, outputs, source: lines(source),
+});
+const stdout = (text: string): Json => ({ output_type: "stream", name: "stdout", text: lines(text) });
+const stderr = (text: string): Json => ({ output_type: "stream", name: "stderr", text: lines(text) });
+const display = (data: Record<string, unknown>): Json => ({
+  output_type: "display_data", metadata: {},
+  data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === "string" ? lines(v) : v])),
+});
+const notebook = (cells: Json[]): Json => ({
+  cells,
+  metadata: { kernelspec: { display_name: "TypeScript", language: "typescript", name: "tslab" }, language_info: { name: "typescript" } },
+  nbformat: 4, nbformat_minor: 5,
+});
+
+const sentences = ["I've been waiting for a HuggingFace course my whole life.", HOSTILE];
+const tokens = ["[CLS]", "i", HOSTILE, "[SEP]", "[PAD]", "[PAD]"];
+
+/** A clean two-step course: softmax (demo model, bars + token table) and attention (hub model, heatmap + lines). */
+export function cleanCourse(): Record<string, Json> {
+  const rows = tokenRows(tokens, [101, 1045, 1026, 102, 0, 0], [1, 1, 1, 1, 0, 0]);
+  const attention = [
+    [0.4, 0.2, 0.2, 0.2, 0, 0], [0.1, 0.5, 0.2, 0.2, 0, 0], [0.25, 0.25, 0.25, 0.25, 0, 0],
+    [0.3, 0.3, 0.2, 0.2, 0, 0], [0.25, 0.25, 0.25, 0.25, 0, 0], [0.25, 0.25, 0.25, 0.25, 0, 0],
+  ];
+  return {
+    "01-softmax": notebook([
+      markdown("# From logits to probabilities\n\nSoftmax turns the two logits of each sentence into probabilities that sum to one.\n\n$$\\mathrm{softmax}(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$\n\nInline maths such as $p_i \\in (0, 1)$ works too. <script>alert('markdown')</script>"),
+      code(1, 'import { loadModel } from "../dist";\nconst model = await loadModel();', [stdout(`${DEMO_BANNER}\n`)]),
+      code(2, "show(probabilityBars(sentences, labels, probabilities));", [display(figureBundle(probabilityBars(sentences, ["NEGATIVE", "POSITIVE"], [[0.0402, 0.9598], [0.9995, 0.0005]], { title: "probabilities" })))]),
+      markdown("The tokens, with padding greyed out:"),
+      code(3, "showTokens(tokenRows(tokens, ids, mask));", [display({ "text/html": tokenTableHtml(rows), "text/plain": tokenTableText(rows) })]),
+      code(4, "console.warn('dtype not specified; using fp32');", [stderr("dtype not specified; using fp32\n")]),
+    ]),
+    "02-attention": notebook([
+      markdown("# Attention\n\nEach row shows where one token looks."),
+      code(1, "console.log(banner);", [stdout(`${HUB_BANNER}\n`)]),
+      code(2, "show(attentionHeatmap(weights, tokens));", [display(figureBundle(attentionHeatmap(attention, tokens)))]),
+      code(3, "show(layerLines(norms, { series: tokens }));", [display(figureBundle(layerLines([[1, 2, 3, 4, 5, 6], [2, 3, 4, 5, 6, 7]], { series: tokens, title: "norm per layer" })))]),
+    ]),
+  };
+}
+
+/** A notebook whose second cell failed (a TypeScript diagnostic on stderr) so the third never ran. */
+export function failingCourse(): Record<string, Json> {
+  return {
+    "01-broken": notebook([
+      markdown("# A step that breaks\n\nThe second cell has a type error."),
+      code(1, "console.log('Model: offline demo model tiny');", [stdout("Model: offline demo model tiny\n")]),
+      code(2, "const n: number = 'one';", [stderr("1:7 - Type 'string' is not assignable to type 'number'.\n")]),
+      code(null, "console.log(n);", []),
+    ]),
+  };
+}
+
+/** Writes notebooks as the runner does (one-space indented JSON) into `dir`; returns the dir. */
+export function writeCourse(dir: string, course: Record<string, Json>): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [slug, nb] of Object.entries(course)) fs.writeFileSync(path.join(dir, `${slug}.ipynb`), `${JSON.stringify(nb, null, 1)}\n`);
+  return dir;
+}
