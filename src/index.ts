@@ -2,3 +2,4 @@ export * from "./tensor";
 export * from "./pipeline/postprocess";
 export * from "./course";
 export * from "./plot";
+export * from "./model";
