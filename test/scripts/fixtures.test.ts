@@ -1,0 +1,42 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { FIXTURES, sha256 } from "../../src/fixtures";
+import { formatBytes } from "../../scripts/fixtures/report";
+
+const root = path.resolve(__dirname, "..", "..");
+const out = fs.mkdtempSync(path.join(os.tmpdir(), "fixtures-cli-"));
+after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+const runCli = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "fixtures", "main.ts"), ...args], { cwd: root, encoding: "utf8" });
+
+test("sizes print as B, kB and MB", () => {
+  assert.deepEqual([formatBytes(999), formatBytes(1500), formatBytes(9_190_000)], ["999 B", "1.5 kB", "9.19 MB"]);
+});
+
+test("npm run fixtures -- --out DIR builds every fixture there and prints each file's size and true sha256", () => {
+  const run = runCli("--out", out);
+  assert.equal(run.status, 0, run.stderr);
+  for (const fixture of FIXTURES) {
+    const dir = path.join(out, fixture.name);
+    const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    assert.ok(files.length >= 5, `${fixture.name} has its files`);
+    for (const entry of files) {
+      const file = path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join("/");
+      const hash = sha256(fs.readFileSync(path.join(dir, file)));
+      assert.match(run.stdout, new RegExp(`^  ${file.replace(/[.]/g, "\\.")} +\\d[\\d.]* (B|kB|MB)  ${hash}$`, "m"), `${file} is listed with its sha256`);
+    }
+    assert.match(run.stdout, new RegExp(`^  total .* built in \\d+\\.\\d\\d s$`, "m"));
+  }
+  assert.match(run.stdout, /fixture\(s\) in \d+\.\d\d s/);
+});
+
+test("an unknown fixture name fails with the list of known ones", () => {
+  const run = runCli("--out", out, "no-such-fixture");
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /No fixture named "no-such-fixture"; known fixtures: distilbert-sst2-demo/);
+});
