@@ -1,0 +1,86 @@
+/**
+ * Runs several notebooks one after another, each on its own fresh kernel. While one notebook executes, the next
+ * notebook's kernel is already starting (tslab takes 1.5–2.5 s to load TypeScript), which hides most start-up time.
+ */
+import { dirname, resolve } from "node:path";
+import { executeOnKernel, startKernelFor, type ExecuteOptions, type ExecuteResult, type ProgressEvent } from "./executor";
+import type { Kernel } from "./kernel";
+import type { Notebook } from "./notebook";
+
+/** A notebook to run, already read and validated. */
+export interface NotebookInput {
+  path: string;
+  notebook: Notebook;
+}
+
+/** How one notebook went: a result, or the error that stopped it. */
+export interface NotebookOutcome {
+  path: string;
+  result?: ExecuteResult;
+  error?: Error;
+  /** Code cells that finished (successfully or with an allowed error). */
+  cellsRun: number;
+  /** Code cells the notebook would run. */
+  cellsToRun: number;
+  seconds: number;
+}
+
+/** Batch options: everything `executeNotebook` takes, plus per-notebook callbacks. */
+export interface BatchOptions extends Omit<ExecuteOptions, "cwd" | "onProgress"> {
+  /** Start the next notebook's kernel while the current one runs (default true). */
+  prestart?: boolean;
+  onNotebookStart?: (input: NotebookInput, index: number) => void;
+  onProgress?: (input: NotebookInput, event: ProgressEvent) => void;
+  onNotebookEnd?: (outcome: NotebookOutcome, index: number) => void | Promise<void>;
+}
+
+/** Runs the notebooks in order, in their own folders; never throws for a notebook's failure (see the outcomes). */
+export async function runNotebooks(inputs: NotebookInput[], options: BatchOptions = {}): Promise<NotebookOutcome[]> {
+  const outcomes: NotebookOutcome[] = [];
+  const prestart = options.prestart ?? true;
+  const optionsFor = (input: NotebookInput): ExecuteOptions => ({ ...options, cwd: dirname(resolve(input.path)), onProgress: undefined });
+  const start = (input: NotebookInput): Promise<Kernel> => {
+    const starting = startKernelFor(input.notebook, optionsFor(input));
+    // Observed later by executeOnKernel; this only stops an early failure from counting as unhandled.
+    starting.catch(() => {});
+    return starting;
+  };
+
+  let nextKernel: Promise<Kernel> | undefined;
+  try {
+    for (const [index, input] of inputs.entries()) {
+      const startedAt = performance.now();
+      const kernel = nextKernel ?? start(input);
+      nextKernel = undefined;
+      options.onNotebookStart?.(input, index);
+      let cellsRun = 0;
+      let cellsToRun = codeCellCount(input.notebook);
+      const onProgress = (event: ProgressEvent) => {
+        if (event.type === "kernel-ready") {
+          cellsToRun = event.cellsToRun;
+          if (prestart && index + 1 < inputs.length) nextKernel = start(inputs[index + 1]);
+        }
+        if (event.type === "cell-end") cellsRun = event.done;
+        options.onProgress?.(input, event);
+      };
+      const outcome: NotebookOutcome = { path: input.path, cellsRun: 0, cellsToRun, seconds: 0 };
+      try {
+        outcome.result = await executeOnKernel(input.notebook, kernel, { ...optionsFor(input), onProgress }, startedAt);
+      } catch (error) {
+        outcome.error = error as Error;
+      }
+      Object.assign(outcome, { cellsRun, cellsToRun, seconds: (performance.now() - startedAt) / 1000 });
+      outcomes.push(outcome);
+      await options.onNotebookEnd?.(outcome, index);
+    }
+  } finally {
+    // A kernel started for a notebook that never ran (an exception above) must not outlive the batch.
+    if (nextKernel) await nextKernel.then((kernel) => kernel.shutdown(), () => {});
+  }
+  return outcomes;
+}
+
+/** Code cells with some source (an upper bound of what will run, before the kernel is ready). */
+function codeCellCount(notebook: Notebook): number {
+  return notebook.cells.filter((cell) => cell.cell_type === "code" && cell.source.trim() !== "").length;
+}

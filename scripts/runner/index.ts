@@ -1,0 +1,18 @@
+/** Programmatic API of the notebook runner, for the course renderer and benchmarks. */
+export { executeNotebook, executeNotebookObject } from "./executor";
+export type { CellTiming, ExecuteOptions, ExecuteResult, ProgressEvent } from "./executor";
+export { runNotebooks } from "./batch";
+export type { BatchOptions, NotebookInput, NotebookOutcome } from "./batch";
+export { readNotebook, parseNotebook } from "./notebook";
+export type { Cell, CodeCell, Notebook, Output } from "./notebook";
+export { serializeNotebook } from "./nbjson";
+export {
+  CellError,
+  CellExecutionError,
+  CellTimeoutError,
+  DeadKernelError,
+  KernelStartError,
+  NotebookInputError,
+  OutputDirError,
+  RunnerError,
+} from "./errors";

@@ -1,0 +1,159 @@
+/**
+ * The kernel as an OS process: started in its own process group (through kernel-guard.cjs), signalled as a group,
+ * watched for exit, and never left behind when the runner ends.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/** How the kernel process ended. */
+export interface KernelExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** What to start and where. */
+export interface KernelProcessOptions {
+  /** Executable to run (the tslab binary). */
+  command: string;
+  args: string[];
+  /** Working directory: the notebook's folder (tslab resolves imports and its own version from there). */
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const GUARD = join(__dirname, "kernel-guard.cjs");
+const OUTPUT_TAIL_CHARS = 32_000;
+
+// Process groups still alive, killed synchronously if the runner exits (also on an uncaught exception).
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+/** "exit code 3" or "killed by SIGKILL". */
+export function describeExit(exit: KernelExit): string {
+  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+/** Finds the project's own tslab binary: `node_modules/.bin/tslab` in the nearest ancestor of `from` that has one. */
+export function findTslab(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, "node_modules", ".bin", process.platform === "win32" ? "tslab.cmd" : "tslab");
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) break;
+  }
+  throw new Error(`tslab not found in node_modules/.bin above ${from}; run npm install in the project`);
+}
+
+/** A running kernel process group. */
+export class KernelProcess {
+  /** Process id of the group leader, which is also the process-group id. */
+  readonly pid: number;
+  /** Resolves once the kernel has exited (never rejects). */
+  readonly exited: Promise<KernelExit>;
+  /** Set once the kernel has exited. */
+  exit: KernelExit | null = null;
+  private outputTail = "";
+
+  private constructor(private readonly child: ChildProcess) {
+    if (child.pid === undefined) throw new Error("the kernel process could not be spawned");
+    this.pid = child.pid;
+    liveGroups.add(this.pid);
+    installExitHook();
+    for (const stream of [child.stdout, child.stderr]) {
+      // Always drain: tslab writes here before the first cell, and a full pipe would block it.
+      stream?.setEncoding("utf8");
+      stream?.on("data", (chunk: string) => this.keepOutput(chunk));
+    }
+    this.exited = new Promise((resolve) => {
+      child.once("exit", (code, signal) => {
+        this.exit = { code, signal };
+        // The leader is gone; anything the kernel spawned may still hold the group.
+        this.signal("SIGKILL");
+        liveGroups.delete(this.pid);
+        resolve(this.exit);
+      });
+    });
+  }
+
+  /** Starts `command args` in a new process group in `cwd`. */
+  static start(options: KernelProcessOptions): KernelProcess {
+    // detached = setsid(): a new session and process group, like jupyter_client's start_new_session=True.
+    // The guard's stdin pipe is the lifeline: when this process dies, the pipe closes and the guard kills the group.
+    const child = spawn(process.execPath, [GUARD, options.command, ...options.args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    return new KernelProcess(child);
+  }
+
+  /** Sends a signal to the whole process group; false if the group is already gone. */
+  signal(signal: NodeJS.Signals): boolean {
+    try {
+      process.kill(-this.pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Resolves with the exit if the kernel ends within `ms`, otherwise with null. */
+  async waitForExit(ms: number): Promise<KernelExit | null> {
+    if (this.exit) return this.exit;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Escalates SIGTERM → SIGKILL to the group until it is gone, waiting `graceMs` between steps. */
+  async terminate(graceMs: number): Promise<KernelExit> {
+    for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+      if (this.exit) break;
+      this.signal(signal);
+      await this.waitForExit(graceMs);
+    }
+    const exit = await this.exited;
+    this.child.stdin?.destroy();
+    return exit;
+  }
+
+  /** The last few KB the kernel printed outside cells (startup messages and crashes), signatures redacted. */
+  output(): string {
+    return this.outputTail;
+  }
+
+  private keepOutput(chunk: string): void {
+    this.outputTail = redactSignatures(this.outputTail + chunk).slice(-OUTPUT_TAIL_CHARS);
+  }
+}
+
+/**
+ * tslab answers a badly signed message with `invalid hmac X; want <the valid HMAC>`: a signing oracle.
+ * Never pass that value on to logs or error messages.
+ */
+export function redactSignatures(text: string): string {
+  return text.replace(/(want\s+)[0-9a-f]{16,}/gi, "$1<redacted>");
+}
+
+/** Kills every live kernel group synchronously when this process exits, however it exits. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", killAllKernels);
+}
+
+/** Kills every kernel group this process started and has not yet seen exit (for signal handlers). */
+export function killAllKernels(): void {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
