@@ -3,3 +3,4 @@ export * from "./pipeline/postprocess";
 export * from "./course";
 export * from "./plot";
 export * from "./model";
+export * from "./onnx";

@@ -1,0 +1,36 @@
+/** Where a graph search stopped: the node it could not go past, or the tensor it could not resolve. */
+export interface StopPoint {
+  readonly node?: string;
+  readonly opType?: string;
+  readonly tensor?: string;
+}
+
+/** Formats a stop point as `node '/classifier/Tanh' (Tanh)` or `tensor 'x'`. */
+export function describeStop(stop: StopPoint): string {
+  if (stop.node !== undefined) return `node '${stop.node}' (${stop.opType ?? "?"})`;
+  return `tensor '${stop.tensor ?? "?"}'`;
+}
+
+/** The file could not be read or decoded as an ONNX model (missing, truncated, not protobuf). */
+export class OnnxReadError extends Error {
+  override readonly name = "OnnxReadError";
+  constructor(message: string, readonly source: string, readonly byteOffset?: number) {
+    super(message);
+  }
+}
+
+/** A structure the finder looks for (CLS Gather, head, attention blocks) is not in the graph. */
+export class GraphStructureError extends Error {
+  override name = "GraphStructureError";
+  constructor(message: string, readonly lookedFor: string, readonly stoppedAt: readonly StopPoint[] = []) {
+    super(message);
+  }
+}
+
+/** More than one tensor fits what the finder looks for, so picking one would be a guess. */
+export class AmbiguousStructureError extends GraphStructureError {
+  override name = "AmbiguousStructureError";
+  constructor(message: string, lookedFor: string, readonly candidates: readonly string[]) {
+    super(message, lookedFor);
+  }
+}

@@ -1,0 +1,14 @@
+// Seeing inside a sequence-classification ONNX file: find tensors by graph structure, expose them,
+// run them, and recompute the head by hand. Assumptions about real exports: README.md in this folder.
+export {
+  inspectModel, inspectModelBytes, clearInspectCache, inspectCacheSize,
+  type InspectOptions, type InspectedModel, type InspectionResult, type GraphFacts,
+} from "./inspect";
+export {
+  recomputeHead, quantizedHeadErrorBound,
+  type HeadWeights, type LinearWeights, type LinearSource, type QuantizedWeight, type RecomputeOptions,
+} from "./head";
+export { exposeTensors, exposeSoftmaxInput, type SoftmaxInput } from "./expose";
+export { OnnxReadError, GraphStructureError, AmbiguousStructureError, type StopPoint } from "./errors";
+export { resolveModelFile, type OnnxDtype } from "./load";
+export { prepareFeeds, type ModelFeeds } from "./session";

@@ -1,0 +1,69 @@
+// The offline fixture (`npm run fixtures`): a DistilBERT-shaped export built by src/fixtures/distilbert/.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import { COURSE_ATTENTION_MASK, COURSE_INPUT_IDS } from "../../src/course";
+import { fixtureDir } from "../../src/model";
+import { clearInspectCache, inspectModel, quantizedHeadErrorBound, recomputeHead } from "../../src/onnx";
+import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
+import { maxAbsDiff, numbers, runPlain } from "./helpers";
+
+const dir = fixtureDir(SENTIMENT_FIXTURE_NAME);
+const files = { fp32: join(dir, "onnx", "model.onnx"), quantized: join(dir, "onnx", "model_quantized.onnx") };
+
+function courseFeeds(): Record<string, ort.Tensor> {
+  const tensor = (rows: readonly (readonly number[])[]) => new ort.Tensor("int64", BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0].length]);
+  return { input_ids: tensor(COURSE_INPUT_IDS), attention_mask: tensor(COURSE_ATTENTION_MASK) };
+}
+
+for (const [kind, file] of Object.entries(files)) {
+  const skip = existsSync(file) ? false : `fixture ${file} is not built; run \`npm run fixtures\``;
+  if (skip) console.log(`# skipping ${kind} fixture tests: ${skip}`);
+
+  test(`fixture ${kind}: all n_layers + 1 hidden states, attentions and last_hidden_state on the course batch`, { skip }, async () => {
+    const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+    const model = await inspectModel(file);
+    const out = await model.run(courseFeeds());
+    assert.equal(model.facts.layers, config.n_layers);
+    assert.deepEqual(out.lastHiddenState.dims, [2, 16, config.dim]);
+    assert.equal(out.hiddenStates.length, config.n_layers + 1);
+    assert.equal(out.attentions.length, config.n_layers);
+    for (const a of out.attentions) assert.deepEqual(a.dims, [2, config.n_heads, 16, 16]);
+    const plain = await runPlain(readFileSync(file), courseFeeds());
+    assert.ok(maxAbsDiff(numbers(out.logits), numbers(plain.logits)) <= 1e-5, "exposing tensors does not change the logits");
+  });
+
+  test(`fixture ${kind}: recomputeHead(last_hidden_state) gives the model's logits`, { skip }, async () => {
+    const model = await inspectModel(file);
+    const out = await model.run(courseFeeds());
+    const weights = model.headWeights();
+    const logits = numbers(out.logits);
+    const floatDiff = maxAbsDiff(numbers(recomputeHead(out.lastHiddenState, weights)), logits);
+    if (kind === "fp32") {
+      assert.equal(weights.quantized, false);
+      assert.ok(floatDiff <= 1e-4, `fp32 diff ${floatDiff}`);
+    } else {
+      assert.equal(weights.quantized, true);
+      const exact = maxAbsDiff(numbers(recomputeHead(out.lastHiddenState, weights, { quantizedArithmetic: true })), logits);
+      assert.ok(exact <= 1e-5, `quantized arithmetic diff ${exact}`);
+      const bound = quantizedHeadErrorBound(out.lastHiddenState, weights);
+      assert.ok(floatDiff <= bound + 1e-4, `float diff ${floatDiff} vs quantization bound ${bound}`);
+    }
+  });
+}
+
+test("fixture: the quantized file's dequantized head weights are close to the fp32 file's", { skip: !existsSync(files.quantized) && "fixture not built" }, async () => {
+  const [fp32, q8] = await Promise.all([inspectModel(files.fp32), inspectModel(files.quantized)]);
+  for (const layer of ["preClassifier", "classifier"] as const) {
+    const a = fp32.headWeights()[layer];
+    const b = q8.headWeights()[layer];
+    assert.deepEqual(a.weight.dims, b.weight.dims);
+    const scale = numbers(b.quantized!.scale);
+    // int8 rounding moves each weight by at most half a quantization step of its column.
+    assert.ok(maxAbsDiff(numbers(a.weight), numbers(b.weight)) <= Math.max(...scale) / 2 + 1e-7);
+    assert.deepEqual(numbers(a.bias), numbers(b.bias));
+  }
+  await clearInspectCache();
+});
