@@ -4,3 +4,4 @@ export * from "./course";
 export * from "./plot";
 export * from "./model";
 export * from "./onnx";
+export * from "./t5";

@@ -1,0 +1,134 @@
+// Choosing and loading the T5. Hub paths run against a local HTTP server in the Hub's URL layout
+// (HF_ENDPOINT points transformers.js at it); nothing here reaches the network.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { SENTIMENT_FIXTURE_NAME, T5_FIXTURE_NAME } from "../../src/fixtures";
+import { ensureFixture, fixtureDir, hubCacheDir, ModelLoadError } from "../../src/model";
+import { chooseT5Model, loadT5Model, t5Banner, T5_DEFAULT_HUB_MODEL } from "../../src/t5";
+
+const SERVED_ID = "workbook-test/t5-served";
+const cacheOfTests = path.join(hubCacheDir(), "workbook-test", "t5-served");
+let t5Dir: string;
+let server: http.Server;
+let endpoint: string;
+const requests: string[] = [];
+
+const listen = (handler: http.RequestListener) =>
+  new Promise<http.Server>((resolve) => { const s = http.createServer(handler); s.listen(0, "127.0.0.1", () => resolve(s)); });
+const urlOf = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+const stop = (s: http.Server) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); });
+
+before(async () => {
+  t5Dir = ensureFixture(T5_FIXTURE_NAME).dir;
+  fs.rmSync(cacheOfTests, { recursive: true, force: true });
+  server = await listen((request, response) => {
+    requests.push(request.url ?? "");
+    const match = /^\/workbook-test\/t5-served\/resolve\/main\/(.+)$/.exec(request.url ?? "");
+    const file = match && path.join(t5Dir, decodeURIComponent(match[1]));
+    if (!file || !file.startsWith(t5Dir) || !fs.existsSync(file)) {
+      response.writeHead(404).end("Entry not found");
+      return;
+    }
+    const body = fs.readFileSync(file);
+    response.writeHead(200, { "content-length": body.length, "content-type": "application/octet-stream" });
+    response.end(request.method === "HEAD" ? undefined : body);
+  });
+  endpoint = urlOf(server);
+});
+
+after(async () => {
+  await stop(server);
+  fs.rmSync(cacheOfTests, { recursive: true, force: true });
+});
+
+test("by default notebook 07 runs Xenova/t5-small from the Hub", () => {
+  const choice = chooseT5Model({});
+  assert.equal(choice.kind, "hub");
+  assert.ok(choice.kind === "hub" && choice.id === T5_DEFAULT_HUB_MODEL && choice.isDefault);
+});
+
+test("WORKBOOK_MODEL=offline and HF_HUB_OFFLINE=1 choose the T5 fixture, following the workbook's rule", () => {
+  for (const env of [{ WORKBOOK_MODEL: "offline" }, { HF_HUB_OFFLINE: "1" }]) {
+    const choice = chooseT5Model(env);
+    assert.equal(choice.kind, "fixture");
+    assert.ok(choice.kind === "fixture" && choice.name === T5_FIXTURE_NAME && choice.dir === fixtureDir(T5_FIXTURE_NAME));
+  }
+});
+
+test("an explicit Hub id is used as given", () => {
+  const choice = chooseT5Model({ WORKBOOK_MODEL: "someone/flan-t5-tiny" });
+  assert.ok(choice.kind === "hub" && choice.id === "someone/flan-t5-tiny" && !choice.isDefault);
+});
+
+test("the demo's banner is one line saying it copies its input and that its sizes differ", () => {
+  const banner = t5Banner(chooseT5Model({ WORKBOOK_MODEL: "offline" }), { dModel: 96, vocabSize: 4224 });
+  assert.ok(!banner.includes("\n"));
+  assert.match(banner, /^Model: offline demo T5 t5-demo \(WORKBOOK_MODEL=offline\).*copy the input.*d_model 96, vocab 4224 instead of t5-small's 512 and 32128/);
+  assert.match(t5Banner(chooseT5Model({}), { dModel: 512, vocabSize: 32128 }), /^Model: Xenova\/t5-small, the course's checkpoint/);
+});
+
+test("offline, the demo loads with its numbers read from its config and tokenizer", async () => {
+  const t5 = await loadT5Model({ env: { WORKBOOK_MODEL: "offline" } });
+  assert.equal(t5.choice.kind, "fixture");
+  assert.deepEqual(
+    { ...t5.spec, tokenizerSize: undefined },
+    { dModel: 96, vocabSize: 4224, tokenizerSize: undefined, decoderStartTokenId: 0, padTokenId: 0, eosTokenId: 1, maxInputTokens: 128 },
+  );
+  assert.ok(t5.spec.tokenizerSize < t5.spec.vocabSize);
+  assert.equal(t5.onnxPath("decoder"), path.join(t5Dir, "onnx", "decoder_model_merged.onnx"));
+  assert.equal(t5.onnxPath("encoder"), path.join(t5Dir, "onnx", "encoder_model.onnx"));
+  await t5.model.dispose();
+});
+
+test("when the Hub cannot be reached, the default falls back to the demo and says so in one line", async (t) => {
+  if (fs.existsSync(path.join(hubCacheDir(), ...T5_DEFAULT_HUB_MODEL.split("/"), "config.json"))) {
+    t.skip("Xenova/t5-small is in the local cache, so there is nothing to fall back from");
+    return;
+  }
+  const dead = await listen(() => undefined);
+  const deadUrl = urlOf(dead);
+  await stop(dead);
+  const lines: string[] = [];
+  const t5 = await loadT5Model({ env: { HF_ENDPOINT: deadUrl }, log: (line) => lines.push(line) });
+  assert.equal(t5.choice.kind, "fixture");
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0], t5.banner);
+  assert.match(t5.banner, /^Model: offline demo T5 t5-demo, because the Hugging Face Hub cannot be reached \(.+\)/);
+  await t5.model.dispose();
+});
+
+test("a Hub T5 is downloaded into build/hf-cache, and its ONNX paths point there", async () => {
+  const t5 = await loadT5Model({ env: { WORKBOOK_MODEL: SERVED_ID, HF_ENDPOINT: endpoint } });
+  assert.equal(t5.choice.kind, "hub");
+  assert.ok(requests.some((r) => r.endsWith("/onnx/decoder_model_merged.onnx")));
+  assert.ok(!requests.some((r) => r.endsWith("/onnx/decoder_model.onnx")), "transformers.js never asks for the unmerged decoder");
+  assert.equal(t5.onnxPath("decoder"), path.join(cacheOfTests, "onnx", "decoder_model_merged.onnx"));
+  assert.match(t5.banner, /^Model: workbook-test\/t5-served \(Hugging Face Hub; WORKBOOK_MODEL=workbook-test\/t5-served\)/);
+  await t5.model.dispose();
+});
+
+test("a directory without the T5 files is refused, naming the missing ones and the fix", async () => {
+  const sentimentDir = ensureFixture(SENTIMENT_FIXTURE_NAME).dir;
+  await assert.rejects(loadT5Model({ env: { WORKBOOK_MODEL: sentimentDir } }), (error: unknown) => {
+    assert.ok(error instanceof ModelLoadError);
+    assert.match(error.message, /missing onnx\/encoder_model\.onnx, onnx\/decoder_model_merged\.onnx.*WORKBOOK_MODEL=offline/);
+    return true;
+  });
+});
+
+test("a model that is not an encoder-decoder is refused with the fix", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "not-t5-"));
+  try {
+    fs.cpSync(t5Dir, dir, { recursive: true });
+    const config = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
+    fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ ...config, is_encoder_decoder: false }));
+    await assert.rejects(loadT5Model({ env: { WORKBOOK_MODEL: dir } }), /is not an encoder–decoder model.*WORKBOOK_MODEL=offline/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
