@@ -82,7 +82,7 @@ function rewrite(buf: Uint8Array, start: number, end: number, tree: EditTree, wh
  * last element of that repeated field. Returns a new buffer; `buf` is not modified.
  */
 export function appendToMessages(buf: Uint8Array, edits: readonly AppendEdit[]): Uint8Array {
-  if (edits.length === 0) return buf.slice();
+  if (edits.length === 0) return concatBytes([buf]);
   const out = rewrite(buf, 0, buf.length, buildTree(edits), "model");
   return concatBytes(out.chunks);
 }

@@ -86,7 +86,8 @@ export function encodeVarint(value: number): Uint8Array {
 /** Concatenates byte chunks into one new buffer. */
 export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   const total = chunks.reduce((n, c) => n + c.length, 0);
-  const out = new Uint8Array(total);
+  // Every byte is overwritten below, so skip zero-filling (a model is hundreds of MB).
+  const out: Uint8Array = Buffer.allocUnsafe(total);
   let offset = 0;
   for (const chunk of chunks) {
     out.set(chunk, offset);
