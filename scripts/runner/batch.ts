@@ -1,6 +1,7 @@
 /**
  * Runs several notebooks one after another, each on its own fresh kernel. While one notebook executes, the next
  * notebook's kernel is already starting (tslab takes 1.5–2.5 s to load TypeScript), which hides most start-up time.
+ * Kernels are independent processes, so starting one early changes nothing a notebook can observe but the clock.
  */
 import { dirname, resolve } from "node:path";
 import { executeOnKernel, startKernelFor, type ExecuteOptions, type ExecuteResult, type ProgressEvent } from "./executor";
@@ -27,8 +28,8 @@ export interface NotebookOutcome {
 
 /** Batch options: everything `executeNotebook` takes, plus per-notebook callbacks. */
 export interface BatchOptions extends Omit<ExecuteOptions, "cwd" | "onProgress"> {
-  /** Start the next notebook's kernel while the current one runs (default true). */
-  prestart?: boolean;
+  /** How many kernels to start ahead of the notebook being run (default 1; 0 starts each kernel when needed). */
+  prestart?: number;
   onNotebookStart?: (input: NotebookInput, index: number) => void;
   onProgress?: (input: NotebookInput, event: ProgressEvent) => void;
   onNotebookEnd?: (outcome: NotebookOutcome, index: number) => void | Promise<void>;
@@ -37,7 +38,7 @@ export interface BatchOptions extends Omit<ExecuteOptions, "cwd" | "onProgress">
 /** Runs the notebooks in order, in their own folders; never throws for a notebook's failure (see the outcomes). */
 export async function runNotebooks(inputs: NotebookInput[], options: BatchOptions = {}): Promise<NotebookOutcome[]> {
   const outcomes: NotebookOutcome[] = [];
-  const prestart = options.prestart ?? true;
+  const ahead = options.prestart ?? 1;
   const optionsFor = (input: NotebookInput): ExecuteOptions => ({ ...options, cwd: dirname(resolve(input.path)), onProgress: undefined });
   const start = (input: NotebookInput): Promise<Kernel> => {
     const starting = startKernelFor(input.notebook, optionsFor(input));
@@ -46,20 +47,21 @@ export async function runNotebooks(inputs: NotebookInput[], options: BatchOption
     return starting;
   };
 
-  let nextKernel: Promise<Kernel> | undefined;
+  // Kernels already starting, by notebook index.
+  const kernels = new Map<number, Promise<Kernel>>();
   try {
     for (const [index, input] of inputs.entries()) {
       const startedAt = performance.now();
-      const kernel = nextKernel ?? start(input);
-      nextKernel = undefined;
+      for (let next = index; next <= Math.min(index + ahead, inputs.length - 1); next++) {
+        if (!kernels.has(next)) kernels.set(next, start(inputs[next]));
+      }
+      const kernel = kernels.get(index)!;
+      kernels.delete(index);
       options.onNotebookStart?.(input, index);
       let cellsRun = 0;
       let cellsToRun = codeCellCount(input.notebook);
       const onProgress = (event: ProgressEvent) => {
-        if (event.type === "kernel-ready") {
-          cellsToRun = event.cellsToRun;
-          if (prestart && index + 1 < inputs.length) nextKernel = start(inputs[index + 1]);
-        }
+        if (event.type === "kernel-ready") cellsToRun = event.cellsToRun;
         if (event.type === "cell-end") cellsRun = event.done;
         options.onProgress?.(input, event);
       };
@@ -74,8 +76,8 @@ export async function runNotebooks(inputs: NotebookInput[], options: BatchOption
       await options.onNotebookEnd?.(outcome, index);
     }
   } finally {
-    // A kernel started for a notebook that never ran (an exception above) must not outlive the batch.
-    if (nextKernel) await nextKernel.then((kernel) => kernel.shutdown(), () => {});
+    // Kernels started for notebooks that never ran (an exception above) must not outlive the batch.
+    await Promise.all([...kernels.values()].map((kernel) => kernel.then((k) => k.shutdown(), () => {})));
   }
   return outcomes;
 }

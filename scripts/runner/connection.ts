@@ -3,6 +3,7 @@
  * Mirrors jupyter_client's write_connection_file and jupyter_core's secure_write.
  */
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -42,6 +43,12 @@ export interface KernelConnection {
   dispose(): Promise<void>;
 }
 
+// Directories not yet disposed, removed synchronously if the process exits first (e.g. from a signal handler).
+const liveDirs = new Set<string>();
+process.on("exit", () => {
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 // Unix socket paths are limited to ~104 bytes (sun_path); leave room for ":<port>".
 const MAX_IPC_PATH = 96;
 
@@ -54,6 +61,7 @@ export function defaultTransport(): Transport {
 export async function createConnection(kernelName: string, transport: Transport = defaultTransport()): Promise<KernelConnection> {
   // mkdtemp creates the directory with mode 0700.
   const dir = await mkdtemp(join(tmpdir(), "tslab-run-"));
+  liveDirs.add(dir);
   try {
     const ipcBase = join(dir, "k");
     const useIpc = transport === "ipc" && ipcBase.length + 3 <= MAX_IPC_PATH;
@@ -83,10 +91,12 @@ export async function createConnection(kernelName: string, transport: Transport 
         if (disposed) return;
         disposed = true;
         await rm(dir, { recursive: true, force: true });
+        liveDirs.delete(dir);
       },
     };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
     throw error;
   }
 }

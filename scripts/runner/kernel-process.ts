@@ -20,6 +20,8 @@ export interface KernelProcessOptions {
   /** Working directory: the notebook's folder (tslab resolves imports and its own version from there). */
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** Private directory the guard removes if this process dies without cleaning up (the connection directory). */
+  cleanupDir?: string;
 }
 
 const GUARD = join(__dirname, "kernel-guard.cjs");
@@ -79,7 +81,7 @@ export class KernelProcess {
   static start(options: KernelProcessOptions): KernelProcess {
     // detached = setsid(): a new session and process group, like jupyter_client's start_new_session=True.
     // The guard's stdin pipe is the lifeline: when this process dies, the pipe closes and the guard kills the group.
-    const child = spawn(process.execPath, [GUARD, options.command, ...options.args], {
+    const child = spawn(process.execPath, [GUARD, options.cleanupDir ?? "-", options.command, ...options.args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
       detached: true,

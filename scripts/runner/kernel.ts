@@ -51,7 +51,13 @@ export class Kernel {
     let client: KernelClient | undefined;
     try {
       const args = ["kernel", "--config-path", connection.file, ...(spec.js ? ["--js"] : [])];
-      kernelProcess = KernelProcess.start({ command: options.tslab ?? findTslab(), args, cwd: options.cwd, env: options.env });
+      kernelProcess = KernelProcess.start({
+        command: options.tslab ?? findTslab(),
+        args,
+        cwd: options.cwd,
+        env: options.env,
+        cleanupDir: connection.dir,
+      });
       client = new KernelClient(connection, options.warn);
       client.connect();
       await client.waitForReady({ timeoutMs: options.startupTimeoutMs ?? 60_000, exited: kernelProcess.exited });

@@ -1,0 +1,83 @@
+/** Shared helpers of the runner tests: paths, temp dirs, the process table, Python/nbclient detection. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readlinkSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Writable } from "node:stream";
+
+export const ROOT = resolve(__dirname, "../..");
+export const TEST_NOTEBOOKS = join(ROOT, "test", "notebooks");
+export const TSLAB = join(ROOT, "node_modules", ".bin", "tslab");
+/** Debian's interpreter, where python3-nbclient is installed (not a pyenv shim). */
+export const PYTHON = "/usr/bin/python3";
+
+/** Absolute path of a protocol test notebook. */
+export function testNotebook(name: string): string {
+  return join(TEST_NOTEBOOKS, name);
+}
+
+/** A fresh temp directory, removed when the test ends. */
+export function tempDir(t: { after: (fn: () => void) => void }, prefix = "runner-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** True if PYTHON runs and can import `module`. */
+export function hasPythonModule(module: string): boolean {
+  const result = spawnSync(PYTHON, ["-c", `import ${module}`], { encoding: "utf8" });
+  return result.status === 0;
+}
+
+/** Process ids whose working directory is `dir` (kernels run in their notebook's folder). */
+export function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === dir) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to inspect
+    }
+  }
+  return pids;
+}
+
+/** The command line of a process, or "" if it is gone. */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+  } catch {
+    return "";
+  }
+}
+
+/** Polls `condition` every 100 ms until true or `ms` elapsed; returns its last value. */
+export async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return condition();
+}
+
+/** A non-TTY write stream that records what is written, for calling the CLI in-process. */
+export function captureStream(): { stream: NodeJS.WriteStream; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(String(chunk));
+      callback();
+    },
+  }) as unknown as NodeJS.WriteStream;
+  return { stream, text: () => chunks.join("") };
+}
+
+/** tslab kernel processes (not their guards) working in `dir`. */
+export function kernelProcessesIn(dir: string): number[] {
+  return processesIn(dir).filter((pid) => {
+    const command = commandLine(pid);
+    return command.includes("kernel --config-path") && !command.includes("kernel-guard");
+  });
+}

@@ -1,0 +1,149 @@
+/**
+ * tslab is a signing oracle (it answers a bad HMAC with the right one, on iopub once a cell has run).
+ * These tests attack the runner's own kernel mid-notebook and show the default ipc transport stops it.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { join } from "node:path";
+import { createConnection, type Transport } from "../../scripts/runner/connection";
+import { executeNotebook, type ExecuteResult } from "../../scripts/runner/executor";
+import type { CodeCell } from "../../scripts/runner/notebook";
+import { kernelProcessesIn, processesIn, tempDir, waitFor } from "./helpers";
+
+const ATTACK = join(__dirname, "fixtures", "hmac-attack.cjs");
+const isRoot = process.getuid?.() === 0;
+
+/** Listening sockets of the given processes, as the endpoints a local attacker would read from /proc. */
+function listeningEndpoints(pids: number[]): { tcp: string[]; ipc: string[] } {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      const match = /^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`));
+      if (match) inodes.add(match[1]);
+    }
+  }
+  const tcp: string[] = [];
+  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    // st 0A = LISTEN; field 9 is the inode.
+    if (fields[3] === "0A" && inodes.has(fields[9])) tcp.push(`tcp://127.0.0.1:${parseInt(fields[1].split(":")[1], 16)}`);
+  }
+  const ipc: string[] = [];
+  for (const line of readFileSync("/proc/net/unix", "utf8").split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    // Flags 00010000 = accepting connections; field 6 is the inode, 7 the path.
+    if (fields[3] === "00010000" && inodes.has(fields[6]) && fields[7]) ipc.push(`ipc://${fields[7]}`);
+  }
+  return { tcp, ipc };
+}
+
+function safeReadlink(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Runs a notebook whose second cell waits while `attack` runs against the kernel's endpoints,
+ * like a reader's notebook busy with a long cell. Returns the attack's report and the executed notebook.
+ */
+async function attackDuringRun(t: Parameters<typeof tempDir>[0], transport: Transport, attack: (endpoints: string[]) => Promise<unknown>) {
+  const dir = tempDir(t, "runner-attack-");
+  const done = join(dir, "attack-finished");
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript" } },
+    cells: [
+      // After one cell, tslab's stderr goes to iopub: the oracle's answer becomes readable without the key.
+      { cell_type: "code", id: "first", metadata: {}, source: 'console.log("first cell")', outputs: [], execution_count: null },
+      {
+        cell_type: "code",
+        id: "wait",
+        metadata: {},
+        source: `import * as fs from "fs";\nwhile (!fs.existsSync(${JSON.stringify(done)})) await new Promise((r) => setTimeout(r, 50));`,
+        outputs: [],
+        execution_count: null,
+      },
+    ],
+  };
+  const path = join(dir, "victim.ipynb");
+  writeFileSync(path, JSON.stringify(notebook));
+  const running = executeNotebook(path, { transport, timeout: 60 });
+  let report: unknown;
+  try {
+    const kernelPids = () => kernelProcessesIn(dir);
+    assert.ok(await waitFor(() => kernelPids().length > 0 && listeningEndpoints(kernelPids()).tcp.length + listeningEndpoints(kernelPids()).ipc.length >= 5, 30_000));
+    // Wait until the first cell has run, so the kernel is in the vulnerable state.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const endpoints = listeningEndpoints(kernelPids());
+    report = { endpoints, attack: await attack([...endpoints.tcp, ...endpoints.ipc]) };
+  } finally {
+    writeFileSync(done, "");
+  }
+  const result: ExecuteResult = await running;
+  return { dir, report: report as { endpoints: { tcp: string[]; ipc: string[] }; attack: { connected: number; oracle: boolean; executed: boolean } }, result };
+}
+
+/** Runs the attack script, as `nobody` when `asNobody`, and returns its JSON report. */
+async function runAttack(endpoints: string[], marker: string, asNobody: boolean) {
+  const id = (flag: string) => Number(execFileSync("id", [flag, "nobody"], { encoding: "utf8" }));
+  const ids = asNobody ? { uid: id("-u"), gid: id("-g") } : {};
+  const args = [ATTACK, JSON.stringify({ endpoints, marker, timeoutMs: 2000 })];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8", cwd: __dirname, ...ids });
+  return JSON.parse(stdout) as { connected: number; oracle: boolean; executed: boolean };
+}
+
+/** A file path the attacker (nobody) can check and the kernel can write. */
+function markerPath(t: Parameters<typeof tempDir>[0]): string {
+  const dir = tempDir(t, "runner-marker-");
+  chmodSync(dir, 0o777);
+  return join(dir, "pwned");
+}
+
+test("the connection file is 0600 in a 0700 directory, holds a 256-bit key, and is deleted afterwards", async () => {
+  const connection = await createConnection("tslab");
+  try {
+    assert.equal(statSync(connection.dir).mode & 0o777, 0o700);
+    assert.equal(statSync(connection.file).mode & 0o777, 0o600);
+    const info = JSON.parse(readFileSync(connection.file, "utf8"));
+    assert.match(info.key, /^[0-9a-f]{64}$/);
+    assert.equal(info.transport, "ipc");
+    assert.ok(info.ip.startsWith(connection.dir + "/"), "sockets live inside the private directory");
+  } finally {
+    await connection.dispose();
+  }
+  assert.equal(existsSync(connection.dir), false);
+});
+
+test("control: over tcp, another local user runs code in the kernel through the HMAC oracle", async (t) => {
+  if (!isRoot) return t.skip("needs root to run the attacker as another user (nobody)");
+  const marker = markerPath(t);
+  const { dir, report, result } = await attackDuringRun(t, "tcp", (endpoints) => runAttack(endpoints, marker, true));
+  assert.equal(report.endpoints.tcp.length, 5);
+  assert.equal(report.attack.oracle, true, "the valid HMAC leaked on iopub");
+  assert.equal(existsSync(marker), true, "the attacker's code ran in the kernel");
+  // The leak is visible in the victim's own outputs too: the rejected signature's answer went to iopub.
+  const waitCell = result.notebook.cells[1] as CodeCell;
+  assert.match(JSON.stringify(waitCell.outputs), /invalid hmac/);
+  assert.deepEqual(processesIn(dir), []);
+});
+
+test("over the default ipc transport the kernel has no TCP port, and another user's attack fails", async (t) => {
+  const marker = markerPath(t);
+  const { dir, report } = await attackDuringRun(t, "ipc", async (endpoints) => (isRoot ? runAttack(endpoints, marker, true) : null));
+  assert.deepEqual(report.endpoints.tcp, [], "nothing listens on TCP");
+  assert.equal(report.endpoints.ipc.length, 5);
+  if (isRoot) {
+    assert.deepEqual(report.attack, { connected: 0, oracle: false, executed: false });
+  } else {
+    t.diagnostic("not root: the attack as another user was not attempted (same-user processes can read the key anyway)");
+  }
+  assert.equal(existsSync(marker), false);
+  assert.deepEqual(processesIn(dir), []);
+});
