@@ -1,4 +1,4 @@
-// Per-block tensors of a post-LayerNorm encoder (BERT, DistilBERT; README.md, A4–A6):
+// Per-block tensors of a post-LayerNorm encoder (BERT, DistilBERT; README.md, A5–A6):
 //  - attention probabilities: each Softmax upstream of the encoder output whose result is multiplied
 //    (MatMul) with the values;
 //  - block input: the one layer-norm output that Softmax depends on without crossing another layer

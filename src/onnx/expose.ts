@@ -1,5 +1,6 @@
-// Adds graph outputs by splicing bytes into the original model (splice.ts), so every field the file
-// carries — including ones onnx-proto 8 does not know and would drop on re-encode — is kept as is.
+// Adds graph outputs by splicing bytes into the original model (splice.ts; README.md, A7–A9), so every
+// field the file carries — including ones onnx-proto 8 does not know and would drop on re-encode — is
+// kept as is.
 import { AmbiguousStructureError, describeStop, GraphStructureError, type StopPoint } from "./errors";
 import { decodeModelBytes } from "./load";
 import { FIELD, intAttr, ModelIndex, nodeLabel, type NodeRef, type Scope } from "./model-index";

@@ -1,4 +1,4 @@
-// The classification head DistilBERT exports (README.md, A3 and A5): [CLS] vector → pre_classifier
+// The classification head DistilBERT exports (README.md, A3–A4): [CLS] vector → pre_classifier
 // Linear → ReLU → classifier Linear → logits. A Linear appears as Gemm, as MatMul + Add, or — in
 // dynamically quantized files — as DynamicQuantizeLinear → MatMulInteger → Cast → Mul (+ Add bias).
 import { Tensor } from "@huggingface/transformers";

@@ -1,6 +1,6 @@
 // Recognises a tensor as the output of a layer normalisation, by the ops that compute it:
 //  - a single LayerNormalization node (ONNX opset >= 17, or the com.microsoft contrib op), output 0;
-//  - the decomposition torch.onnx writes below opset 17 (assumption A4 in README.md):
+//  - the decomposition torch.onnx writes below opset 17 (assumption A5 in README.md):
 //      mean = ReduceMean(x); d = Sub(x, mean); var = ReduceMean(Pow(d, 2))
 //      y = Add(Mul(Div(d, Sqrt(Add(var, eps))), weight), bias)
 //    with Casts tolerated anywhere on the chain (fp16 conversions insert them).

@@ -50,7 +50,7 @@ export function nodeLabel(node: NodeRef | onnx.INodeProto): string {
   return `'${proto.name || "(unnamed)"}' (${proto.opType})`;
 }
 
-/** Reads an attribute of a node as a number, string, int list or graph; undefined when absent. */
+/** A node's attribute by name, as decoded; undefined when absent. */
 export function attr(node: NodeRef, name: string): onnx.IAttributeProto | undefined {
   return node.proto.attribute?.find((a) => a.name === name) ?? undefined;
 }
