@@ -13,7 +13,7 @@ const TEXTS = [
 const quiet = { warn: () => undefined };
 
 test("one batched call gives each text the same logits as running it alone (within 1e-5)", async () => {
-  const result = await compareBatchToLoop(t5.current, TEXTS);
+  const result = await compareBatchToLoop(t5.current, TEXTS, { repeats: 1 });
   assert.ok(result.maxAbsDifference <= 1e-5, `largest difference ${result.maxAbsDifference}`);
   assert.equal(result.batched.forwardPasses, 1);
   assert.equal(result.looped.forwardPasses, TEXTS.length);
@@ -78,4 +78,10 @@ test("an empty list, or an item that is not text, is refused with a clear messag
   await assert.rejects(logitsForTexts(t5.current, []), /list of texts is empty/);
   await assert.rejects(logitsForTexts(t5.current, [{ target: "x" } as never]), /item 0 must be a string or \{ input: string, target\?: string \}/);
   await assert.rejects(logitsForTexts(t5.current, "not a list" as never), /pass an array/);
+});
+
+test("compareBatchToLoop keeps the fastest of its repeats and refuses a repeat count below one", async () => {
+  const result = await compareBatchToLoop(t5.current, TEXTS.slice(0, 2), { repeats: 2 });
+  assert.ok(Number.isFinite(result.batchMs) && Number.isFinite(result.loopMs));
+  await assert.rejects(compareBatchToLoop(t5.current, TEXTS, { repeats: 0 }), /repeats must be a positive integer/);
 });
