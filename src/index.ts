@@ -5,3 +5,4 @@ export * from "./plot";
 export * from "./model";
 export * from "./onnx";
 export * from "./t5";
+export * from "./pipeline/tokens";

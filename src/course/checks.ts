@@ -44,7 +44,7 @@ export function checkEqual(actual: Nested | TensorLike, expected: Nested | Tenso
 }
 
 /** Checks that values agree within an absolute tolerance; prints ✓ with the largest difference, or throws naming it. */
-export function checkClose(actual: Nested | TensorLike, expected: Nested | TensorLike, tolerance: number, what: string): number {
+export function checkClose(actual: Nested | TensorLike, expected: Nested | TensorLike, tolerance: number, what: string): void {
   const [a, e] = [flatten(actual), flatten(expected)];
   if (a.length !== e.length) throw new CheckFailedError(`check failed: ${what}: ${a.length} values, expected ${e.length}`);
   let worst = 0;
@@ -57,7 +57,6 @@ export function checkClose(actual: Nested | TensorLike, expected: Nested | Tenso
     throw new CheckFailedError(`check failed: ${what}: element ${worstAt} is ${a[worstAt]}, expected ${e[worstAt]} (difference ${worst.toExponential(2)} > ${tolerance})`);
   }
   pass(what, `largest difference ${worst.toExponential(2)} ≤ ${tolerance}`);
-  return worst;
 }
 
 /** Checks a tensor's dims; prints ✓ or throws with both shapes. */

@@ -46,3 +46,8 @@ export const COURSE_RESULT: readonly { label: string; score: number }[] = [
 
 /** The checkpoint's label names. */
 export const COURSE_ID2LABEL: Readonly<Record<number, string>> = { 0: "NEGATIVE", 1: "POSITIVE" };
+
+/** True when a model choice is the course's own checkpoint, so its numbers must match the course's. */
+export function usesCourseCheckpoint(choice: { kind: string; id?: string }): boolean {
+  return choice.kind === "hub" && choice.id === COURSE_CHECKPOINT;
+}

@@ -31,8 +31,7 @@ test("checkEqual rejects a different shape even when the values line up", () => 
 });
 
 test("checkClose reports the largest difference and fails beyond the tolerance", () => {
-  const { value, printed } = quietly(() => checkClose([1, 2.00005], [1, 2], 1e-4, "logits"));
-  assert.ok(Math.abs(value - 5e-5) < 1e-9);
+  const { printed } = quietly(() => checkClose([1, 2.00005], [1, 2], 1e-4, "logits"));
   assert.match(printed, /largest difference 5\.00e-5 ≤ 0\.0001/);
   assert.throws(() => checkClose([1, 2.001], [1, 2], 1e-4, "logits"), /logits: element 1 is 2\.001, expected 2/);
 });
@@ -45,4 +44,11 @@ test("checkShape and check fail loudly with what was expected", () => {
   const t = new Tensor("float32", new Float32Array(4), [2, 2]);
   assert.throws(() => checkShape(t, [2, 16, 768], "last_hidden_state"), /dims \[2, 2\], expected \[2, 16, 768\]/);
   assert.throws(() => check(false, "rows sum to 1", "row 0 sums to 0.9"), /check failed: rows sum to 1: row 0 sums to 0\.9/);
+});
+
+test("usesCourseCheckpoint is true only for the course's Hub checkpoint", async () => {
+  const { usesCourseCheckpoint, COURSE_CHECKPOINT } = await import("../../src/course");
+  assert.equal(usesCourseCheckpoint({ kind: "hub", id: COURSE_CHECKPOINT }), true);
+  assert.equal(usesCourseCheckpoint({ kind: "hub", id: "someone/other-model" }), false);
+  assert.equal(usesCourseCheckpoint({ kind: "fixture" }), false);
 });

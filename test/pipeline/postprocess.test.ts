@@ -46,3 +46,11 @@ test("id2label that is not an object is a TypeError naming id2label", () => {
 test("topK must be a positive integer or null", () => {
   assert.throws(() => toPipelineOutput(logits, id2label, { topK: 0 }), { name: "RangeError", message: /topK/ });
 });
+
+test("idsToTokens maps ids back to vocabulary entries and names an unknown id", async () => {
+  const { idsToTokens } = await import("../../src/pipeline/tokens");
+  const tokenizer = { get_vocab: () => new Map([["[CLS]", 101], ["hugging", 17662], ["##face", 12172]]) };
+  assert.deepEqual(idsToTokens(tokenizer, [101, 17662, 12172]), ["[CLS]", "hugging", "##face"]);
+  assert.deepEqual(idsToTokens(tokenizer, BigInt64Array.from([12172n])), ["##face"]);
+  assert.throws(() => idsToTokens(tokenizer, [5]), { name: "RangeError", message: /token id 5 is not in the tokenizer's vocabulary/ });
+});

@@ -1,0 +1,91 @@
+// The workbook as CI reads it: every notebook committed clean, executed headless through the runner on the
+// offline demo models, and the executed copies holding the outputs a learner should see.
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readNotebook, runNotebooks, type NotebookOutcome } from "../../scripts/runner";
+import { projectRoot } from "../../src/model";
+
+const notebooksDir = path.join(projectRoot(), "notebooks");
+const names = fs.readdirSync(notebooksDir).filter((n) => n.endsWith(".ipynb") && !n.startsWith(".")).sort();
+
+/** What each executed notebook must show: text its outputs must contain (regexps), beyond "no check failed". */
+const expectations: Record<string, RegExp[]> = {
+  "01-pipeline.ipynb": [/^Model: offline demo model/m, /✓ labels are POSITIVE, NEGATIVE/, /label: 'POSITIVE', score: 0\.\d+/],
+  "02-tokenizer.ipynb": [
+    /tensor\(\[\[  101,  1045,  1005,  2310,  2042,  3403,  2005,  1037, 17662, 12172,  2607,  2026,  2878,  2166,  1012,   102\],/,
+    /dtype=int64, dims=\[2, 16\]\)/, /✓ input_ids equal the course's/, /✓ attention_mask equals the course's/, /"\[PAD\]"\s+0\s+0 \(padding\)/,
+  ],
+  "03-base-model.ipynb": [/dtype=float32, dims=\[2, 16, 768\]\)/, /✓ hidden size equals the word-embedding width \(768\)/],
+  "04-logits.ipynb": [/✓ logits are \[sentences, labels\] \(\[2, 2\]\)/, /✓ the head by hand equals the model's logits/, /✓ recomputeHead equals the model's logits/],
+  "05-softmax.ipynb": [/✓ each row sums to 1/, /naive : \[NaN, 0\]/, /✓ the naive formula overflows/],
+  "06-postprocess.ipynb": [/✓ scores equal the pipeline's/, /✓ sentence 2 alone has the logits it had padded/, /✓ no token attends to padding/],
+  "07-t5-logits.ipynb": [
+    /^Model: offline demo T5 t5-demo/m, /✓ greedy decoding by hand gives the ids generate\(\) gives/,
+    /✓ batched logits equal the one-at-a-time logits/, /✓ logits are \[batch, target length, vocab_size\]/, /by hand: {4}The cat sat on the mat\./,
+  ],
+};
+
+test("every notebook is committed clean: tslab kernel, no outputs, no execution counts, unique cell ids", () => {
+  assert.ok(names.length >= 6, `notebooks found: ${names.join(", ")}`);
+  for (const name of names) {
+    const notebook = JSON.parse(fs.readFileSync(path.join(notebooksDir, name), "utf8"));
+    assert.equal(notebook.metadata.kernelspec?.name, "tslab", `${name}: kernelspec`);
+    const ids = notebook.cells.map((c: { id: string }) => c.id);
+    assert.equal(new Set(ids).size, ids.length, `${name}: cell ids are unique`);
+    for (const cell of notebook.cells.filter((c: { cell_type: string }) => c.cell_type === "code")) {
+      assert.deepEqual([cell.outputs, cell.execution_count], [[], null], `${name}: cell ${cell.id} has outputs`);
+    }
+  }
+});
+
+test("every notebook has a markdown cell before each step and prints which model it loaded", () => {
+  for (const name of names) {
+    const notebook = JSON.parse(fs.readFileSync(path.join(notebooksDir, name), "utf8"));
+    assert.equal(notebook.cells[0].cell_type, "markdown", `${name} opens with prose`);
+    assert.match([].concat(notebook.cells[1].source).join(""), /banner/, `${name}: the first code cell prints the model banner`);
+  }
+});
+
+let outcomes: NotebookOutcome[] = [];
+const sources = new Map<string, string>();
+
+before(async () => {
+  for (const name of names) sources.set(name, fs.readFileSync(path.join(notebooksDir, name), "utf8"));
+  const inputs = await Promise.all(names.map(async (name) => {
+    const file = path.join(notebooksDir, name);
+    return { path: file, notebook: await readNotebook(file) };
+  }));
+  outcomes = await runNotebooks(inputs, { env: { ...process.env, WORKBOOK_MODEL: "offline" }, timeout: 180 });
+});
+
+test("the whole workbook executes offline, every cell of every notebook", () => {
+  for (const outcome of outcomes) {
+    assert.equal(outcome.error, undefined, `${path.basename(outcome.path)}: ${outcome.error?.message}`);
+    assert.equal(outcome.cellsRun, outcome.cellsToRun, `${path.basename(outcome.path)}: cells run`);
+  }
+  const timings = outcomes.map((o) => `${path.basename(o.path)} ${o.seconds.toFixed(1)} s`).join(", ");
+  console.log(`# workbook timings: ${timings}; total ${outcomes.reduce((s, o) => s + o.seconds, 0).toFixed(1)} s`);
+});
+
+for (const name of names) {
+  test(`${name}: the executed copy shows what a learner should see, with no failed check and no stderr`, () => {
+    const outcome = outcomes.find((o) => path.basename(o.path) === name);
+    assert.ok(outcome?.result, `${name} did not execute: ${outcome?.error?.message}`);
+    const outputs = outcome.result.notebook.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : []));
+    const stderr = outputs.filter((o) => o.output_type === "stream" && o.name === "stderr");
+    assert.deepEqual(stderr, [], `${name} wrote to stderr`);
+    const text = outputs.map((o) => (o.output_type === "stream" ? o.text : "data" in o ? String(o.data["text/plain"] ?? "") : "")).join("\n");
+    assert.doesNotMatch(text, /check failed/);
+    assert.doesNotMatch(text, /\b\d+n\b/, "no BigInt literal like 101n in any output");
+    assert.match(text, /✓ /, "the notebook checks itself");
+    const wanted = expectations[name];
+    assert.ok(wanted, `${name} has no expectations in this test: add what its executed copy must show`);
+    for (const pattern of wanted) assert.match(text, pattern, `${name} should show ${pattern}`);
+  });
+}
+
+test("running the workbook leaves the source notebooks untouched", () => {
+  for (const name of names) assert.equal(fs.readFileSync(path.join(notebooksDir, name), "utf8"), sources.get(name), name);
+});
