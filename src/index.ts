@@ -6,3 +6,4 @@ export * from "./model";
 export * from "./onnx";
 export * from "./t5";
 export * from "./pipeline/tokens";
+export * from "./pipeline/classify";
