@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { unlinkSync } from "node:fs";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { OutputDirError } from "./errors";
 
 // Temp files being written right now, removed if the process exits mid-write.
@@ -20,12 +20,10 @@ process.on("exit", () => {
 /** Creates the output directory if needed and proves it is writable; throws OutputDirError otherwise. */
 export async function prepareOutDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectories(resolve(dir));
   } catch (error) {
     throw new OutputDirError(dir, `cannot be created (${describeFsError(error)}); choose another --out`);
   }
-  const info = await stat(dir);
-  if (!info.isDirectory()) throw new OutputDirError(dir, "is not a directory; choose another --out");
   // access(W_OK) says yes to root even on read-only mounts, so really create a file.
   const probe = join(dir, `.write-test-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
@@ -34,6 +32,26 @@ export async function prepareOutDir(dir: string): Promise<void> {
     throw new OutputDirError(dir, `is not writable (${describeFsError(error)}); choose another --out`);
   }
   await rm(probe, { force: true });
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node's `mkdir(…, { recursive: true })` spins forever on some paths
+ * (e.g. under /proc, where mkdir reports ENOENT for a parent that exists).
+ */
+async function makeDirectories(dir: string): Promise<void> {
+  const parent = dirname(dir);
+  if (parent !== dir && !(await isDirectory(parent))) await makeDirectories(parent);
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    if (!(await isDirectory(dir))) throw Object.assign(new Error(`${dir} exists and is not a directory`), { code: "ENOTDIR" });
+  }
+}
+
+/** True if `path` exists and is a directory. */
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isDirectory(), () => false);
 }
 
 /** Writes `text` to `path` so that readers see either the old file or the complete new one, never a partial one. */

@@ -81,3 +81,69 @@ export function kernelProcessesIn(dir: string): number[] {
     return command.includes("kernel --config-path") && !command.includes("kernel-guard");
   });
 }
+
+/** Why the nbclient comparison cannot run here, or null if Debian's nbclient is importable. */
+export function nbclientSkipReason(): string | null {
+  return hasPythonModule("nbclient") ? null : `${PYTHON} cannot import nbclient (apt-get install python3-nbclient)`;
+}
+
+/** One notebook for the reference executor, with nbclient's option names. */
+export interface NbclientJob {
+  input: string;
+  output: string;
+  timeout: number;
+  allow_errors?: boolean;
+  interrupt_on_timeout?: boolean;
+}
+
+/**
+ * Runs notebooks through nbclient in one Python process, on the project's tslab registered as a kernelspec in a
+ * private prefix (as `.ci/run` would for Jupyter). Returns each run's error class name (or null) and seconds.
+ */
+export function runNbclient(jobs: NbclientJob[], env: NodeJS.ProcessEnv = process.env): { error: string | null; seconds: number }[] {
+  const prefix = mkdtempSync(join(tmpdir(), "runner-kernelspec-"));
+  try {
+    const install = spawnSync(TSLAB, ["install", "--python", PYTHON, "--binary", TSLAB, "--prefix", prefix], { encoding: "utf8" });
+    if (install.status !== 0) throw new Error(`tslab install failed:\n${install.stdout}${install.stderr}`);
+    const script = join(__dirname, "fixtures", "nbclient_run.py");
+    const python = spawnSync(PYTHON, [script, JSON.stringify(jobs)], {
+      encoding: "utf8",
+      env: { ...env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (python.status !== 0) throw new Error(`nbclient run failed:\n${python.stderr}`);
+    return JSON.parse(python.stdout);
+  } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
+}
+
+/**
+ * An executed notebook file, ready for comparison: timing metadata reduced to which timestamps were recorded and,
+ * with `maskVolatile`, generated UUIDs and all digits in output strings masked (measured times differ per run).
+ */
+export function comparable(path: string, maskVolatile = false): unknown {
+  const notebook = JSON.parse(readFileSync(path, "utf8"));
+  for (const cell of notebook.cells) {
+    if (cell.metadata?.execution) cell.metadata.execution = Object.keys(cell.metadata.execution).sort();
+    if (maskVolatile && cell.outputs) cell.outputs = mask(cell.outputs);
+  }
+  return notebook;
+}
+
+/** Replaces UUIDs and digit runs in every string of a JSON value. */
+function mask(value: unknown): unknown {
+  if (typeof value === "string") {
+    return value.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<uuid>").replace(/\d+/g, "#");
+  }
+  if (Array.isArray(value)) return value.map(mask);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]));
+  return value;
+}
+
+/** Runs nbformat's validator on executed notebook files; returns Python's stderr, empty if all are valid. */
+export function nbformatProblems(files: string[]): string {
+  const code = "import nbformat,sys\nfor f in sys.argv[1:]: nbformat.validate(nbformat.read(f, as_version=4))";
+  const result = spawnSync(PYTHON, ["-c", code, ...files], { encoding: "utf8" });
+  return result.status === 0 ? "" : result.stderr;
+}

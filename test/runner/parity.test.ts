@@ -1,0 +1,53 @@
+/**
+ * Parity with the reference executor: the protocol test notebooks through nbclient (Debian's python3-nbclient, on
+ * the same tslab binary) and through the runner give the same executed notebooks, timestamps aside.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { CellError } from "../../scripts/runner/errors";
+import { executeNotebook } from "../../scripts/runner/executor";
+import { serializeNotebook } from "../../scripts/runner/nbjson";
+import { comparable, nbclientSkipReason, nbformatProblems, runNbclient, tempDir, testNotebook } from "./helpers";
+
+/** Each notebook with the options both executors get (nbclient's defaults otherwise). */
+const cases = [
+  { name: "outputs.ipynb", timeout: 60 },
+  { name: "compile-error.ipynb", timeout: 60 },
+  { name: "raises-exception.ipynb", timeout: 60 },
+  { name: "cascade.ipynb", timeout: 60, allowErrors: true },
+  { name: "busy-loop.ipynb", timeout: 1, allowErrors: true, interruptOnTimeout: true },
+  { name: "process-exit.ipynb", timeout: 60 },
+];
+
+test("protocol test notebooks: the runner writes what nbclient writes", { skip: nbclientSkipReason() ?? false }, async (t) => {
+  const dir = tempDir(t, "runner-parity-");
+  const reference = runNbclient(
+    cases.map((c) => ({
+      input: testNotebook(c.name),
+      output: join(dir, `nbclient-${c.name}`),
+      timeout: c.timeout,
+      allow_errors: !!c.allowErrors,
+      interrupt_on_timeout: !!c.interruptOnTimeout,
+    })),
+  );
+  const ours: string[] = [];
+  for (const [i, c] of cases.entries()) {
+    const output = join(dir, `runner-${c.name}`);
+    let error: string | null = null;
+    try {
+      const result = await executeNotebook(testNotebook(c.name), c);
+      writeFileSync(output, serializeNotebook(result.notebook));
+    } catch (e) {
+      assert.ok(e instanceof CellError && e.notebook, `unexpected failure: ${e}`);
+      error = e.name;
+      writeFileSync(output, serializeNotebook(e.notebook));
+    }
+    assert.equal(error, reference[i].error, `${c.name}: both end the same way`);
+    assert.deepEqual(comparable(output), comparable(join(dir, `nbclient-${c.name}`)), `${c.name}: same executed notebook`);
+    ours.push(output);
+  }
+  assert.equal(nbformatProblems(ours), "", "nbformat's validator accepts what the runner wrote");
+  t.diagnostic(`compared ${ours.map((o) => basename(o)).join(", ")}`);
+});
