@@ -48,7 +48,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
       timeout: options.timeout,
       allowErrors: options.allowErrors,
       warn: (message) => warnings.push(message),
-      onNotebookStart: (input) => reporter.notebookStart(input.path, 0),
+      onNotebookStart: (input) => reporter.notebookStart(input.path, executableCells(input.notebook)),
       onProgress: (_input, event) => {
         if (event.type === "kernel-ready") reporter.cellsDone(0, event.cellsToRun);
         if (event.type === "cell-end") reporter.cellsDone(event.done, event.cellsToRun);
@@ -112,6 +112,11 @@ async function readAll(paths: string[], cwd: string): Promise<NotebookInput[]> {
     throw new RunnerError(`cannot run, nothing was written:\n${lines.join("\n")}`);
   }
   return paths.map((path, index) => ({ path, notebook: (results[index] as PromiseFulfilledResult<NotebookInput["notebook"]>).value }));
+}
+
+/** Code cells with source: what the bar shows until the kernel is ready and the exact count is known. */
+function executableCells(notebook: NotebookInput["notebook"]): number {
+  return notebook.cells.filter((cell) => cell.cell_type === "code" && cell.source.trim() !== "").length;
 }
 
 /** The first failure, in full: notebook, cell number, first source lines, stderr. */

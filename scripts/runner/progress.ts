@@ -37,12 +37,12 @@ class BarReporter implements Reporter {
       },
       Presets.shades_classic,
     );
-    this.bar.start(cellsToRun, 0, { notebook: basename(path), status: "running" });
+    this.bar.start(cellsToRun, 0, { notebook: basename(path), status: "starting kernel" });
   }
 
   cellsDone(done: number, total: number): void {
     this.bar?.setTotal(total);
-    this.bar?.update(done);
+    this.bar?.update(done, { status: "running" });
   }
 
   notebookEnd(outcome: NotebookOutcome): void {

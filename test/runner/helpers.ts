@@ -4,12 +4,12 @@ import { mkdtempSync, readdirSync, readlinkSync, readFileSync, rmSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
+import { SYSTEM_PYTHON } from "./nbclient";
 
 export const ROOT = resolve(__dirname, "../..");
 export const TEST_NOTEBOOKS = join(ROOT, "test", "notebooks");
-export const TSLAB = join(ROOT, "node_modules", ".bin", "tslab");
-/** Debian's interpreter, where python3-nbclient is installed (not a pyenv shim). */
-export const PYTHON = "/usr/bin/python3";
+/** Debian's interpreter, where python3-nbclient and nbformat are installed (not a pyenv shim). */
+export const PYTHON = SYSTEM_PYTHON;
 
 /** Absolute path of a protocol test notebook. */
 export function testNotebook(name: string): string {
@@ -80,42 +80,6 @@ export function kernelProcessesIn(dir: string): number[] {
     const command = commandLine(pid);
     return command.includes("kernel --config-path") && !command.includes("kernel-guard");
   });
-}
-
-/** Why the nbclient comparison cannot run here, or null if Debian's nbclient is importable. */
-export function nbclientSkipReason(): string | null {
-  return hasPythonModule("nbclient") ? null : `${PYTHON} cannot import nbclient (apt-get install python3-nbclient)`;
-}
-
-/** One notebook for the reference executor, with nbclient's option names. */
-export interface NbclientJob {
-  input: string;
-  output: string;
-  timeout: number;
-  allow_errors?: boolean;
-  interrupt_on_timeout?: boolean;
-}
-
-/**
- * Runs notebooks through nbclient in one Python process, on the project's tslab registered as a kernelspec in a
- * private prefix (as `.ci/run` would for Jupyter). Returns each run's error class name (or null) and seconds.
- */
-export function runNbclient(jobs: NbclientJob[], env: NodeJS.ProcessEnv = process.env): { error: string | null; seconds: number }[] {
-  const prefix = mkdtempSync(join(tmpdir(), "runner-kernelspec-"));
-  try {
-    const install = spawnSync(TSLAB, ["install", "--python", PYTHON, "--binary", TSLAB, "--prefix", prefix], { encoding: "utf8" });
-    if (install.status !== 0) throw new Error(`tslab install failed:\n${install.stdout}${install.stderr}`);
-    const script = join(__dirname, "fixtures", "nbclient_run.py");
-    const python = spawnSync(PYTHON, [script, JSON.stringify(jobs)], {
-      encoding: "utf8",
-      env: { ...env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (python.status !== 0) throw new Error(`nbclient run failed:\n${python.stderr}`);
-    return JSON.parse(python.stdout);
-  } finally {
-    rmSync(prefix, { recursive: true, force: true });
-  }
 }
 
 /**

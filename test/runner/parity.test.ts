@@ -9,7 +9,8 @@ import { basename, join } from "node:path";
 import { CellError } from "../../scripts/runner/errors";
 import { executeNotebook } from "../../scripts/runner/executor";
 import { serializeNotebook } from "../../scripts/runner/nbjson";
-import { comparable, nbclientSkipReason, nbformatProblems, runNbclient, tempDir, testNotebook } from "./helpers";
+import { nbclientUnavailable, runNbclient } from "./nbclient";
+import { comparable, nbformatProblems, tempDir, testNotebook } from "./helpers";
 
 /** Each notebook with the options both executors get (nbclient's defaults otherwise). */
 const cases = [
@@ -21,7 +22,7 @@ const cases = [
   { name: "process-exit.ipynb", timeout: 60 },
 ];
 
-test("protocol test notebooks: the runner writes what nbclient writes", { skip: nbclientSkipReason() ?? false }, async (t) => {
+test("protocol test notebooks: the runner writes what nbclient writes", { skip: nbclientUnavailable() ?? false }, async (t) => {
   const dir = tempDir(t, "runner-parity-");
   const reference = runNbclient(
     cases.map((c) => ({

@@ -1,0 +1,54 @@
+/** Runs notebooks through the reference executor, nbclient (Debian's python3-nbclient), on the project's own tslab. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findTslab } from "../../scripts/runner/kernel-process";
+
+/** Debian's interpreter, where python3-nbclient is installed (a pyenv shim on PATH may lack it). */
+export const SYSTEM_PYTHON = "/usr/bin/python3";
+
+/** One notebook for nbclient, with nbclient's option names. */
+export interface NbclientJob {
+  input: string;
+  /** Where the executed (or partially executed) notebook is written. */
+  output: string;
+  timeout: number;
+  allow_errors?: boolean;
+  interrupt_on_timeout?: boolean;
+}
+
+/** How one nbclient run ended: the exception class name (or null) and execute()'s wall time. */
+export interface NbclientRun {
+  error: string | null;
+  seconds: number;
+}
+
+/** Why nbclient cannot run here, or null when SYSTEM_PYTHON imports it. */
+export function nbclientUnavailable(): string | null {
+  const probe = spawnSync(SYSTEM_PYTHON, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
+  return probe.status === 0 ? null : `${SYSTEM_PYTHON} cannot import nbclient (apt-get install python3-nbclient)`;
+}
+
+/**
+ * Executes the jobs in one Python process, with tslab registered as a kernelspec in a private prefix
+ * (`tslab install --prefix`, found through JUPYTER_PATH) so nothing is installed for the user.
+ */
+export function runNbclient(jobs: NbclientJob[], env: NodeJS.ProcessEnv = process.env): NbclientRun[] {
+  const tslab = findTslab();
+  const prefix = mkdtempSync(join(tmpdir(), "tslab-kernelspec-"));
+  try {
+    const install = spawnSync(tslab, ["install", "--python", SYSTEM_PYTHON, "--binary", tslab, "--prefix", prefix], { encoding: "utf8" });
+    if (install.status !== 0) throw new Error(`tslab install --prefix ${prefix} failed:\n${install.stdout}${install.stderr}`);
+    const script = join(__dirname, "fixtures", "nbclient_run.py");
+    const python = spawnSync(SYSTEM_PYTHON, [script, JSON.stringify(jobs)], {
+      encoding: "utf8",
+      env: { ...env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (python.status !== 0) throw new Error(`nbclient failed:\n${python.stderr}`);
+    return JSON.parse(python.stdout) as NbclientRun[];
+  } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
+}
