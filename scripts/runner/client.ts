@@ -89,8 +89,9 @@ export class KernelClient {
   ) {
     // Explicit linger everywhere: a Dealer's default (-1) keeps Node alive forever if a message is queued for a
     // kernel that died. 1 s lets a last shutdown_request go out.
-    this.shell = new Dealer({ routingId: this.session, linger: 1000 });
-    this.control = new Dealer({ routingId: this.session, linger: 1000 });
+    // sendTimeout: a send that cannot even be queued (no peer left) fails instead of waiting forever.
+    this.shell = new Dealer({ routingId: this.session, linger: 1000, sendTimeout: 2000 });
+    this.control = new Dealer({ routingId: this.session, linger: 1000, sendTimeout: 2000 });
     this.iopubSocket = new Subscriber({ linger: 0 });
   }
 

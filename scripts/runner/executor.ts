@@ -66,7 +66,7 @@ export interface ExecuteResult {
   notebook: Notebook;
   cells: CellTiming[];
   kernelStartSeconds: number;
-  /** Wall time of the whole run, kernel start and shutdown included. */
+  /** Wall time from the start to the last cell, kernel start included (shutdown, which follows, is not). */
   seconds: number;
 }
 

@@ -8,6 +8,15 @@ import Table from "cli-table3";
 import type { NotebookOutcome } from "./batch";
 import { CellError } from "./errors";
 
+// The bar being drawn, if any, so an interrupted run can restore the terminal (cursor, line wrapping).
+let activeBar: SingleBar | null = null;
+
+/** Stops a progress bar left running (e.g. on Ctrl-C) so the terminal gets its cursor and line wrapping back. */
+export function stopProgressBars(): void {
+  activeBar?.stop();
+  activeBar = null;
+}
+
 /** Receives the progress of a batch. */
 export interface Reporter {
   notebookStart(path: string, cellsToRun: number): void;
@@ -38,6 +47,7 @@ class BarReporter implements Reporter {
       Presets.shades_classic,
     );
     this.bar.start(cellsToRun, 0, { notebook: basename(path), status: "starting kernel" });
+    activeBar = this.bar;
   }
 
   cellsDone(done: number, total: number): void {
@@ -49,6 +59,7 @@ class BarReporter implements Reporter {
     this.bar?.update(outcome.cellsRun, { status: outcomeStatus(outcome) });
     this.bar?.stop();
     this.bar = null;
+    activeBar = null;
   }
 }
 
