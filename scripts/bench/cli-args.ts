@@ -1,0 +1,60 @@
+/** Command-line arguments of `npm run bench`. */
+import { parseArgs } from "node:util";
+
+/** Parsed, checked bench options. */
+export interface BenchCliOptions {
+  /** Few repeats and small sizes: a smoke run (seconds, not minutes); its timings mean little. */
+  quick: boolean;
+  /** Where the JSON goes (default build/bench.json). */
+  out: string;
+  /** Leave out the runner vs nbclient figures (they execute notebooks, the slowest part). */
+  skipNotebooks: boolean;
+  help: boolean;
+}
+
+/** Default path of the JSON report, relative to the project root. */
+export const DEFAULT_OUT = "build/bench.json";
+
+export const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--skip-notebooks]
+
+Measures the workbook's steps against their peers on this machine, prints the figures and writes them as JSON.
+
+  --quick            few repeats and small sizes: a smoke run whose timings mean little
+  --out FILE         where to write the JSON (default: ${DEFAULT_OUT}), written atomically
+  --skip-notebooks   leave out the runner vs nbclient figures (the notebooks take minutes)
+  -h, --help         show this help
+
+Environment: WORKBOOK_MODEL picks the model as in the notebooks; PYTHON the interpreter with nbclient
+(default /usr/bin/python3).`;
+
+/** A command line that cannot be understood; the message says what to fix. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Parses argv (without node and script); throws UsageError naming the bad argument. */
+export function parseBenchArgs(argv: string[]): BenchCliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        quick: { type: "boolean" },
+        out: { type: "string" },
+        "skip-notebooks": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.out !== undefined && values.out.trim() === "") throw new UsageError("--out needs a file path, e.g. --out build/bench.json");
+  return {
+    quick: values.quick ?? false,
+    out: values.out ?? DEFAULT_OUT,
+    skipNotebooks: values["skip-notebooks"] ?? false,
+    help: values.help ?? false,
+  };
+}
