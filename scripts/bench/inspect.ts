@@ -44,6 +44,9 @@ export interface ExposedVsPlain {
   readonly plainMs: number;
   readonly exposedMs: number;
   readonly exposedOutputs: number;
+  /** Every measured run (warm-up excluded), in milliseconds, for min/max. */
+  readonly plainSamples: number[];
+  readonly exposedSamples: number[];
   /** exposedMs / plainMs; the target is ≤ 1.15. */
   readonly ratio: number;
 }
@@ -82,7 +85,7 @@ export async function benchExposedVsPlain(options: { modelPath?: string; runs?: 
     await exposed.session.release();
     const plainMs = median(plainTimes);
     const exposedMs = median(exposedTimes);
-    return { model: options.modelPath ?? "DistilBERT-size look-alike", runs, plainMs, exposedMs, exposedOutputs: exposed.session.outputNames.length, ratio: exposedMs / plainMs };
+    return { model: options.modelPath ?? "DistilBERT-size look-alike", runs, plainMs, exposedMs, exposedOutputs: exposed.session.outputNames.length, plainSamples: plainTimes, exposedSamples: exposedTimes, ratio: exposedMs / plainMs };
   } finally {
     generated?.cleanup();
   }

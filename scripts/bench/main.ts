@@ -1,0 +1,41 @@
+/** `npm run bench`: measures the workbook's steps against their peers, prints the figures, writes build/bench.json. */
+import { resolve } from "node:path";
+import { parseBenchArgs, UsageError, USAGE } from "./cli-args";
+import { formatReport, writeFileAtomic } from "./report";
+import { FULL_SETTINGS, QUICK_SETTINGS, runBench } from "./suite";
+
+async function main(argv: string[]): Promise<number> {
+  let options;
+  try {
+    options = parseBenchArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const out = resolve(process.cwd(), options.out);
+  const report = await runBench({
+    mode: options.quick ? "quick" : "full",
+    settings: options.quick ? QUICK_SETTINGS : FULL_SETTINGS,
+    skipNotebooks: options.skipNotebooks,
+    command: ["npm run bench", ...(argv.length > 0 ? ["--", ...argv] : [])].join(" "),
+  });
+  process.stdout.write(`${formatReport(report)}\n`);
+  writeFileAtomic(out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\nwritten: ${out}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

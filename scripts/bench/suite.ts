@@ -1,0 +1,287 @@
+// The whole bench: load the model the workbook would load, measure each figure against its peer, and gather
+// the figures with the machine and versions into one report. Settings differ between the full run and the
+// quick smoke run only in sizes and repeat counts.
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { COURSE_SENTENCES } from "../../src/course";
+import { loadSentimentModel, projectRoot, type ModelChoice, type SentimentModel } from "../../src/model";
+import { loadAverage, machineInfo, versions } from "./environment";
+import { benchEditLargeModel, benchExposedVsPlain, writeDistilbertSizeModel } from "./inspect";
+import { benchNotebooks, DEFAULT_PYTHON, writeTinyNotebook, type ExecutorRun } from "./notebooks";
+import { makeFigure, type BenchReport, type Figure, type ModelInfo } from "./report";
+import { mixedLengthSentences } from "./sentences";
+import type { RepeatOptions } from "./stats";
+import { benchThroughput } from "./throughput";
+import { benchTokenizer } from "./tokenizer";
+import { benchWalkthroughVsPipeline } from "./walkthrough";
+
+/** Sizes and repeat counts of every figure group; null leaves a group out. */
+export interface BenchSettings {
+  readonly walkthrough: RepeatOptions;
+  readonly inspect: RepeatOptions;
+  /** Exposed vs plain on a DistilBERT-size look-alike (random weights, ~270 MB), and editing it. */
+  readonly lookalike: RepeatOptions | null;
+  readonly edit: RepeatOptions | null;
+  readonly throughput: RepeatOptions & { readonly sentences: number; readonly batchSizes: readonly number[] };
+  readonly tokenizer: RepeatOptions & { readonly sentences: number };
+  /** `workbook`: every notebooks/*.ipynb; `tiny`: one generated one-cell notebook. */
+  readonly notebooks: (RepeatOptions & { readonly set: "workbook" | "tiny" }) | null;
+}
+
+/** The real measurement: enough repeats for stable medians on a shared 2-core machine (about 10 minutes). */
+export const FULL_SETTINGS: BenchSettings = {
+  walkthrough: { runs: 40, warmup: 5 },
+  inspect: { runs: 40, warmup: 5 },
+  lookalike: { runs: 20, warmup: 3 },
+  edit: { runs: 3, warmup: 1 },
+  throughput: { runs: 5, warmup: 1, sentences: 256, batchSizes: [1, 2, 4, 8, 16, 32, 64] },
+  tokenizer: { runs: 5, warmup: 1, sentences: 10_000 },
+  notebooks: { runs: 3, warmup: 1, set: "workbook" },
+};
+
+/** The smoke run `npm test` does: every code path once or twice, on small inputs. */
+export const QUICK_SETTINGS: BenchSettings = {
+  walkthrough: { runs: 5, warmup: 1 },
+  inspect: { runs: 5, warmup: 1 },
+  lookalike: null,
+  edit: null,
+  throughput: { runs: 2, warmup: 1, sentences: 16, batchSizes: [1, 4] },
+  tokenizer: { runs: 2, warmup: 1, sentences: 200 },
+  notebooks: { runs: 1, warmup: 0, set: "tiny" },
+};
+
+/** Options of `runBench`. */
+export interface BenchOptions {
+  readonly mode: "full" | "quick";
+  readonly settings: BenchSettings;
+  readonly skipNotebooks?: boolean;
+  /** Environment the model is chosen from and the notebooks run in (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The command line, recorded in the report. */
+  readonly command: string;
+  /** Progress lines (default: stderr). */
+  readonly log?: (line: string) => void;
+}
+
+function modelInfo(model: SentimentModel): ModelInfo {
+  const choice: ModelChoice = model.choice;
+  const name = choice.kind === "hub" ? choice.id : choice.kind === "fixture" ? choice.name : choice.dir;
+  return { real: choice.kind !== "fixture", kind: choice.kind, name, banner: model.banner };
+}
+
+/** The notebooks' environment: the same model the bench measured (the demo one without asking the Hub again). */
+function notebookEnv(env: NodeJS.ProcessEnv, choice: ModelChoice): NodeJS.ProcessEnv {
+  return choice.kind === "fixture" ? { ...env, WORKBOOK_MODEL: "offline" } : { ...env };
+}
+
+const MB = 2 ** 20;
+
+/** Runs every figure group the settings ask for and returns the report (nothing is printed or written here). */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const loadAtStart = loadAverage();
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const s = options.settings;
+  const python = env.PYTHON || DEFAULT_PYTHON;
+  const figures: Figure[] = [];
+  const skipped: { id: string; reason: string }[] = [];
+  const repeats: Record<string, RepeatOptions> = {};
+
+  const model = await loadSentimentModel({ env, log });
+  log(model.banner);
+  const onnxFile = model.onnxPath("fp32");
+
+  log(`walkthrough vs pipeline() on the course batch (${s.walkthrough.runs} runs)…`);
+  const walk = await benchWalkthroughVsPipeline(model, COURSE_SENTENCES, s.walkthrough);
+  repeats.walkthrough = s.walkthrough;
+  figures.push(makeFigure({
+    id: "walkthrough-vs-pipeline",
+    title: "course batch: hand-made walkthrough vs pipeline()",
+    unit: "ms",
+    better: "lower",
+    subject: { label: "by hand", samples: walk.handMadeMs },
+    peer: { label: "pipeline()", samples: walk.pipelineMs },
+    target: { of: "ratio", max: 1.05 },
+  }));
+
+  log(`inspection session vs plain session (${s.inspect.runs} runs)…`);
+  const inspected = await benchExposedVsPlain({ modelPath: onnxFile, runs: s.inspect.runs, warmup: s.inspect.warmup });
+  repeats.inspect = s.inspect;
+  figures.push(makeFigure({
+    id: "inspect-vs-plain",
+    title: `course batch, ${modelInfo(model).real ? "model" : "demo model"}: all hidden states + attentions vs logits only`,
+    unit: "ms",
+    better: "lower",
+    subject: { label: `${inspected.exposedOutputs} outputs`, samples: inspected.exposedSamples },
+    peer: { label: "logits", samples: inspected.plainSamples },
+    target: { of: "ratio", max: 1.15 },
+  }));
+
+  if (s.lookalike || s.edit) {
+    log("writing a DistilBERT-size look-alike model (~270 MB, random weights)…");
+    const large = writeDistilbertSizeModel();
+    try {
+      if (s.lookalike) {
+        log(`inspection vs plain on the look-alike (${s.lookalike.runs} runs)…`);
+        const r = await benchExposedVsPlain({ modelPath: large.file, runs: s.lookalike.runs, warmup: s.lookalike.warmup });
+        repeats.lookalike = s.lookalike;
+        figures.push(makeFigure({
+          id: "inspect-vs-plain-lookalike",
+          title: "course batch, DistilBERT-size look-alike: all hidden states + attentions vs logits only",
+          unit: "ms",
+          better: "lower",
+          subject: { label: `${r.exposedOutputs} outputs`, samples: r.exposedSamples },
+          peer: { label: "logits", samples: r.plainSamples },
+          target: { of: "ratio", max: 1.15 },
+        }));
+      }
+      if (s.edit) {
+        log(`editing the look-alike in a child process (${s.edit.warmup} + ${s.edit.runs} runs)…`);
+        const runs = [];
+        for (let i = 0; i < s.edit.warmup + s.edit.runs; i++) {
+          const r = await benchEditLargeModel({ modelPath: large.file });
+          if (i >= s.edit.warmup) runs.push(r);
+        }
+        repeats.edit = s.edit;
+        const fileMb = runs[0].fileBytes / MB;
+        figures.push(makeFigure({
+          id: "inspect-edit-time",
+          title: `edit a ${fileMb.toFixed(0)} MB model: read, find, splice outputs`,
+          unit: "ms",
+          better: "lower",
+          subject: { label: "edit", samples: runs.map((r) => r.editMs) },
+          target: { of: "median", max: 1500 },
+          notes: { openSessionMs: Math.round(runs.map((r) => r.sessionMs).sort((a, b) => a - b)[Math.floor(runs.length / 2)]) },
+        }));
+        figures.push(makeFigure({
+          id: "inspect-edit-memory",
+          title: `edit a ${fileMb.toFixed(0)} MB model: extra peak RSS vs file size`,
+          unit: "MB",
+          better: "lower",
+          subject: { label: "extra RSS", samples: runs.map((r) => r.extraBytes / MB) },
+          peer: { label: "file", samples: runs.map(() => fileMb) },
+          target: { of: "ratio", max: 3 },
+        }));
+      }
+    } finally {
+      large.cleanup();
+    }
+  }
+
+  const sentences = mixedLengthSentences(Math.max(s.throughput.sentences, s.tokenizer.sentences));
+
+  log(`tokenizer on ${s.tokenizer.sentences} sentences (${s.tokenizer.runs} runs)…`);
+  const tok = await benchTokenizer(model.tokenizer, sentences.slice(0, s.tokenizer.sentences), s.tokenizer);
+  repeats.tokenizer = s.tokenizer;
+  figures.push(makeFigure({
+    id: "tokenizer",
+    title: `tokenizer, ${s.tokenizer.sentences} sentences: one padded batch call vs one call per sentence`,
+    unit: "sentences/s",
+    better: "higher",
+    subject: { label: "batch call", samples: tok.batchPerSecond },
+    peer: { label: "per sentence", samples: tok.onePerCallPerSecond },
+  }));
+
+  if (s.notebooks && !options.skipNotebooks) {
+    const result = await notebookFigures(s.notebooks, notebookEnv(env, model.choice), python, log);
+    figures.push(...result.figures);
+    skipped.push(...result.skipped);
+    if (result.figures.length > 0) repeats.notebooks = s.notebooks;
+  } else if (s.notebooks) {
+    skipped.push({ id: "runner-vs-nbclient", reason: "--skip-notebooks" });
+  }
+
+  log(`throughput on ${s.throughput.sentences} sentences, batch sizes ${s.throughput.batchSizes.join(", ")} (${s.throughput.runs} runs)…`);
+  const throughput = await benchThroughput(model, sentences.slice(0, s.throughput.sentences), s.throughput.batchSizes, s.throughput);
+  repeats.throughput = s.throughput;
+  for (const t of throughput) {
+    figures.push(makeFigure({
+      id: `throughput-b${t.batchSize}`,
+      title: `throughput, batch size ${t.batchSize}: sorted by length vs input order`,
+      unit: "sentences/s",
+      better: "higher",
+      subject: { label: "sorted", samples: t.sortedPerSecond },
+      peer: { label: "plain", samples: t.plainPerSecond },
+      notes: {
+        batchSize: t.batchSize,
+        sentences: s.throughput.sentences,
+        realTokens: t.realTokens,
+        plainPadding: t.plainPadding,
+        sortedPadding: t.sortedPadding,
+        paddingSaved: t.plainPadding - t.sortedPadding,
+      },
+    }));
+  }
+  await model.model.dispose();
+
+  return {
+    schema: 1,
+    createdAt: new Date().toISOString(),
+    command: options.command,
+    mode: options.mode,
+    machine: machineInfo(loadAtStart),
+    versions: versions(python),
+    model: modelInfo(model),
+    repeats,
+    figures,
+    skipped,
+  };
+}
+
+/** The runner vs nbclient figures (wall time, kernel start-up, peak memory); a failing notebook skips them with its error. */
+async function notebookFigures(
+  settings: NonNullable<BenchSettings["notebooks"]>,
+  env: NodeJS.ProcessEnv,
+  python: string,
+  log: (line: string) => void,
+): Promise<{ figures: Figure[]; skipped: { id: string; reason: string }[] }> {
+  const tiny = settings.set === "tiny" ? mkdtempSync(join(tmpdir(), "bench-tiny-")) : null;
+  try {
+    const notebooksDir = join(projectRoot(), "notebooks");
+    const notebooks = tiny ? [writeTinyNotebook(tiny)] : readdirSync(notebooksDir).filter((n) => n.endsWith(".ipynb")).sort().map((n) => join(notebooksDir, n));
+    const setName = tiny ? "a one-cell notebook" : `the workbook (${notebooks.length} notebooks)`;
+    log(`${setName}: the runner vs nbclient (${settings.warmup} + ${settings.runs} runs each)…`);
+    let nb;
+    try {
+      nb = await benchNotebooks({ notebooks, repeat: settings, env, python, log });
+    } catch (error) {
+      // A notebook that fails cannot be timed; the other figures still stand.
+      log(`notebooks: skipped: ${(error as Error).message}`);
+      return { figures: [], skipped: [{ id: "runner-vs-nbclient", reason: (error as Error).message }] };
+    }
+    const runs = nb.nbclient;
+    const peer = (label: string, pick: (r: ExecutorRun) => number) => (runs ? { label, samples: runs.map(pick) } : undefined);
+    const figures = [
+      makeFigure({
+        id: "runner-vs-nbclient",
+        title: `${setName}: wall time, runner vs nbclient (process start to exit, same tslab)`,
+        unit: "s",
+        better: "lower",
+        subject: { label: "runner", samples: nb.runner.map((r) => r.wallSeconds) },
+        peer: peer("nbclient", (r) => r.wallSeconds),
+        target: runs ? { of: "ratio", max: 0.7 } : undefined,
+      }),
+      makeFigure({
+        id: "kernel-start",
+        title: "tslab kernel start-up (first notebook: spawn to kernel_info reply)",
+        unit: "s",
+        better: "lower",
+        subject: { label: "runner", samples: nb.runner.map((r) => r.kernelStartSeconds) },
+        peer: peer("nbclient", (r) => r.kernelStartSeconds),
+      }),
+      makeFigure({
+        id: "workbook-peak-rss",
+        title: `${setName}: peak RSS of executor + kernels (summed over the process tree)`,
+        unit: "MB",
+        better: "lower",
+        subject: { label: "runner", samples: nb.runner.map((r) => r.peakRssBytes / MB) },
+        peer: peer("nbclient", (r) => r.peakRssBytes / MB),
+        notes: { peakProcessesRunner: Math.max(...nb.runner.map((r) => r.peakProcesses)) },
+      }),
+    ];
+    return { figures, skipped: nb.nbclientSkipped ? [{ id: "runner-vs-nbclient", reason: nb.nbclientSkipped }] : [] };
+  } finally {
+    if (tiny) rmSync(tiny, { recursive: true, force: true });
+  }
+}
