@@ -6,7 +6,7 @@ import { dirname, resolve } from "node:path";
 import type { Transport } from "./connection";
 import { CellExecutionError, CellTimeoutError, DeadKernelError, RunnerError, type CellError, type CellFailure } from "./errors";
 import { Kernel } from "./kernel";
-import { describeExit, type KernelExit } from "./kernel-process";
+import { describeExit, redactSignatures, type KernelExit } from "./kernel-process";
 import { cellTags, cloneNotebook, readNotebook, type CodeCell, type Notebook } from "./notebook";
 import { OutputRecorder, stderrText } from "./outputs";
 import { timingStamp, type JupyterMessage } from "./wire";
@@ -260,9 +260,9 @@ class NotebookRun {
     }
   }
 
-  /** Cell, source and stderr for an error message. */
+  /** Cell, source and stderr for an error message (a leaked signature from tslab's HMAC oracle is redacted). */
   private failure(cell: CodeCell, cellIndex: number): CellFailure {
-    return { cellIndex, source: cell.source, stderr: stderrText(cell) };
+    return { cellIndex, source: cell.source, stderr: redactSignatures(stderrText(cell)) };
   }
 }
 

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { redactSignatures } from "../../scripts/runner/kernel-process";
 import { decode, DELIMITER, encode, sign, timingStamp, WireError } from "../../scripts/runner/wire";
 
 const key = "a".repeat(64);
@@ -60,4 +61,9 @@ test("a date nbclient cannot parse falls back to the current UTC time", () => {
   assert.equal(timingStamp("yesterday", now), "2030-05-06T07:08:09.010000Z");
   assert.equal(timingStamp("2024-01-02T03:04:05.1234567Z", now), "2030-05-06T07:08:09.010000Z", "7 fraction digits do not match ISO8601_PAT");
   assert.equal(timingStamp(undefined, now), "2030-05-06T07:08:09.010000Z");
+});
+
+test("signatures leaked by tslab's 'invalid hmac …; want …' message are redacted from logs", () => {
+  const leaked = `invalid hmac ${"0".repeat(64)}; want ${"ab12".repeat(16)}`;
+  assert.equal(redactSignatures(leaked), `invalid hmac ${"0".repeat(64)}; want <redacted>`);
 });
