@@ -7,3 +7,4 @@ export * from "./onnx";
 export * from "./t5";
 export * from "./pipeline/tokens";
 export * from "./pipeline/classify";
+export * from "./logits";
