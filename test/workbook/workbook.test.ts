@@ -25,6 +25,12 @@ const expectations: Record<string, RegExp[]> = {
     /^Model: offline demo T5 t5-demo/m, /✓ greedy decoding by hand gives the ids generate\(\) gives/,
     /✓ batched logits equal the one-at-a-time logits/, /✓ logits are \[batch, target length, vocab_size\]/, /by hand: {4}The cat sat on the mat\./,
   ],
+  "08-logits-anywhere.ipynb": [
+    /^Softmax-ended models:/m, /✓ softmax\(exposed tensor\) equals the model's probabilities/,
+    /✓ the exposed tensor equals the logits of the classifier without the Softmax/, /✓ that constant is −logsumexp\(logits\)/,
+    /float32: softmax\(\[0, 200\]\) = \[0, 1\], log = \[-Infinity, 0\]/, /✓ temperature scaling leaves the accuracy alone/,
+    /✓ most test images tie at a softmax confidence of 1/, /found none; the walk stopped at node '\/classifier\/Gemm' \(Gemm\)/,
+  ],
 };
 
 test("every notebook is committed clean: tslab kernel, no outputs, no execution counts, unique cell ids", () => {
