@@ -9,16 +9,20 @@ export interface BenchCliOptions {
   out: string;
   /** Leave out the runner vs nbclient figures (they execute notebooks, the slowest part). */
   skipNotebooks: boolean;
+  /** Notebooks for the runner vs nbclient figures, as given; empty = every notebooks/*.ipynb (the quick run: one tiny notebook). */
+  notebooks: string[];
   help: boolean;
 }
 
 /** Default path of the JSON report, relative to the project root. */
 export const DEFAULT_OUT = "build/bench.json";
 
-export const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--skip-notebooks]
+export const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--skip-notebooks] [NOTEBOOK ...]
 
 Measures the workbook's steps against their peers on this machine, prints the figures and writes them as JSON.
 
+  NOTEBOOK           notebooks the runner and nbclient execute (default: every notebooks/*.ipynb;
+                     with --quick: one generated one-cell notebook)
   --quick            few repeats and small sizes: a smoke run whose timings mean little
   --out FILE         where to write the JSON (default: ${DEFAULT_OUT}), written atomically
   --skip-notebooks   leave out the runner vs nbclient figures (the notebooks take minutes)
@@ -38,7 +42,7 @@ export function parseBenchArgs(argv: string[]): BenchCliOptions {
   try {
     parsed = parseArgs({
       args: argv,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         quick: { type: "boolean" },
         out: { type: "string" },
@@ -49,12 +53,15 @@ export function parseBenchArgs(argv: string[]): BenchCliOptions {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { values } = parsed;
+  const { values, positionals } = parsed;
+  const notAnotebook = positionals.find((p) => !p.endsWith(".ipynb"));
+  if (notAnotebook !== undefined) throw new UsageError(`"${notAnotebook}" is not a notebook: give .ipynb files to time the runner on`);
   if (values.out !== undefined && values.out.trim() === "") throw new UsageError("--out needs a file path, e.g. --out build/bench.json");
   return {
     quick: values.quick ?? false,
     out: values.out ?? DEFAULT_OUT,
     skipNotebooks: values["skip-notebooks"] ?? false,
+    notebooks: positionals,
     help: values.help ?? false,
   };
 }

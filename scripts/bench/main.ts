@@ -22,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     mode: options.quick ? "quick" : "full",
     settings: options.quick ? QUICK_SETTINGS : FULL_SETTINGS,
     skipNotebooks: options.skipNotebooks,
+    notebooks: options.notebooks.map((p) => resolve(process.cwd(), p)),
     command: ["npm run bench", ...(argv.length > 0 ? ["--", ...argv] : [])].join(" "),
   });
   process.stdout.write(`${formatReport(report)}\n`);

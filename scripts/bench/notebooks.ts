@@ -72,7 +72,7 @@ interface ChildResult {
 }
 
 /** Spawns one executor process on the jobs, samples its tree's memory, and checks every notebook ran. */
-async function runExecutor(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<ExecutorRun> {
+async function runExecutor(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, notebooks: readonly string[]): Promise<ExecutorRun> {
   const started = performance.now();
   const child = spawn(command, args, { cwd: projectRoot(), env, stdio: ["ignore", "pipe", "pipe"] });
   const sampler = samplePeakRss(child.pid!);
@@ -88,8 +88,10 @@ async function runExecutor(name: string, command: string, args: string[], env: N
   const peak = sampler.stop();
   if (code !== 0) throw new Error(`${name} exited with code ${code}:\n${stderr.trim().split("\n").slice(-15).join("\n")}`);
   const results = JSON.parse(stdout.trim().split("\n").pop() ?? "[]") as ChildResult[];
-  const failed = results.find((r) => r.error !== null);
-  if (failed) throw new Error(`${name} failed a notebook (${failed.error}); the benchmark only times notebooks that run`);
+  const failed = results.findIndex((r) => r.error !== null);
+  if (failed >= 0) {
+    throw new Error(`${name} failed ${notebooks[failed]} (${results[failed].error}); the benchmark only times notebooks that run`);
+  }
   const kernelStartSeconds = results[0]?.kernel_start_seconds;
   if (typeof kernelStartSeconds !== "number") throw new Error(`${name} did not report its first kernel's start-up time`);
   return { wallSeconds, peakRssBytes: peak.peakBytes, peakProcesses: peak.peakProcesses, kernelStartSeconds };
@@ -121,8 +123,8 @@ export async function benchNotebooks(options: NotebookBenchOptions): Promise<Not
       return JSON.stringify(options.notebooks.map((input) => ({ input, output: join(out, basename(input)), timeout })));
     };
     const runner = (run: number) =>
-      runExecutor("the runner", process.execPath, ["--import", "tsx", join(__dirname, "runner-child.ts"), jobsFor("runner", run)], options.env);
-    const nbclient = (run: number) => runExecutor("nbclient", python, [join(__dirname, "nbclient_run.py"), jobsFor("nbclient", run)], nbclientEnv!);
+      runExecutor("the runner", process.execPath, ["--import", "tsx", join(__dirname, "runner-child.ts"), jobsFor("runner", run)], options.env, options.notebooks);
+    const nbclient = (run: number) => runExecutor("nbclient", python, [join(__dirname, "nbclient_run.py"), jobsFor("nbclient", run)], nbclientEnv!, options.notebooks);
 
     const measured = { runner: [] as ExecutorRun[], nbclient: [] as ExecutorRun[] };
     const total = options.repeat.warmup + options.repeat.runs;

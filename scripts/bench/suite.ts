@@ -3,7 +3,7 @@
 // quick smoke run only in sizes and repeat counts.
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { COURSE_SENTENCES } from "../../src/course";
 import { loadSentimentModel, projectRoot, type ModelChoice, type SentimentModel } from "../../src/model";
 import { loadAverage, machineInfo, versions } from "./environment";
@@ -56,6 +56,8 @@ export interface BenchOptions {
   readonly mode: "full" | "quick";
   readonly settings: BenchSettings;
   readonly skipNotebooks?: boolean;
+  /** Notebooks for the runner vs nbclient figures instead of the settings' set (absolute or project-relative paths). */
+  readonly notebooks?: readonly string[];
   /** Environment the model is chosen from and the notebooks run in (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
   /** The command line, recorded in the report. */
@@ -88,7 +90,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const skipped: { id: string; reason: string }[] = [];
   const repeats: Record<string, RepeatOptions> = {};
 
-  const model = await loadSentimentModel({ env, log });
+  // The banner says everything the loader's fallback line would (which model, and why), so print it once.
+  const model = await loadSentimentModel({ env, log: () => {} });
   log(model.banner);
   const onnxFile = model.onnxPath("fp32");
 
@@ -184,7 +187,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }));
 
   if (s.notebooks && !options.skipNotebooks) {
-    const result = await notebookFigures(s.notebooks, notebookEnv(env, model.choice), python, log);
+    const result = await notebookFigures(s.notebooks, options.notebooks ?? [], notebookEnv(env, model.choice), python, log);
     figures.push(...result.figures);
     skipped.push(...result.skipped);
     if (result.figures.length > 0) repeats.notebooks = s.notebooks;
@@ -232,15 +235,20 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 /** The runner vs nbclient figures (wall time, kernel start-up, peak memory); a failing notebook skips them with its error. */
 async function notebookFigures(
   settings: NonNullable<BenchSettings["notebooks"]>,
+  chosen: readonly string[],
   env: NodeJS.ProcessEnv,
   python: string,
   log: (line: string) => void,
 ): Promise<{ figures: Figure[]; skipped: { id: string; reason: string }[] }> {
-  const tiny = settings.set === "tiny" ? mkdtempSync(join(tmpdir(), "bench-tiny-")) : null;
+  const tiny = chosen.length === 0 && settings.set === "tiny" ? mkdtempSync(join(tmpdir(), "bench-tiny-")) : null;
   try {
     const notebooksDir = join(projectRoot(), "notebooks");
-    const notebooks = tiny ? [writeTinyNotebook(tiny)] : readdirSync(notebooksDir).filter((n) => n.endsWith(".ipynb")).sort().map((n) => join(notebooksDir, n));
-    const setName = tiny ? "a one-cell notebook" : `the workbook (${notebooks.length} notebooks)`;
+    const notebooks = tiny
+      ? [writeTinyNotebook(tiny)]
+      : chosen.length > 0
+        ? chosen.map((p) => resolve(projectRoot(), p))
+        : readdirSync(notebooksDir).filter((n) => n.endsWith(".ipynb")).sort().map((n) => join(notebooksDir, n));
+    const setName = tiny ? "a one-cell notebook" : chosen.length > 0 ? `${notebooks.length} notebook(s)` : `the workbook (${notebooks.length} notebooks)`;
     log(`${setName}: the runner vs nbclient (${settings.warmup} + ${settings.runs} runs each)…`);
     let nb;
     try {

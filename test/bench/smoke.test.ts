@@ -73,8 +73,9 @@ test("every figure has median, min and max over its runs, and a finite positive 
     if (f.peer) {
       assert.ok(typeof f.ratio === "number" && Number.isFinite(f.ratio) && f.ratio > 0, `${f.id}: ratio ${f.ratio}`);
       assert.ok(Math.abs(f.ratio - f.subject.median / f.peer.median) < 1e-9, `${f.id}: ratio is measured / peer`);
+      assert.ok(typeof f.bestCaseRatio === "number" && Number.isFinite(f.bestCaseRatio) && f.bestCaseRatio > 0, `${f.id}: best-case ratio ${f.bestCaseRatio}`);
     } else {
-      assert.equal(f.ratio, null, `${f.id}: no peer, no ratio`);
+      assert.deepEqual([f.ratio, f.bestCaseRatio], [null, null], `${f.id}: no peer, no ratio`);
     }
   }
 });
