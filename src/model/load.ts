@@ -55,6 +55,7 @@ export interface SentimentModel {
   /** `sentiment-analysis` pipeline over this very tokenizer and model (one ONNX Runtime session). */
   classifier: TextClassificationPipeline;
   config: PretrainedConfig;
+  /** Label names by id: the config's `id2label`, or `LABEL_0`, `LABEL_1`, … when it has none (as the pipeline names them). */
   id2label: Record<number, string>;
   /** Local path of the model's ONNX file of that kind, for reading its graph. */
   onnxPath(kind: OnnxKind): string;
@@ -114,6 +115,26 @@ function fixHint(choice: ModelChoice): string {
   }
 }
 
+/** Where a model file is on disk: in the model's directory, or in the Hub cache. */
+function localFile(choice: ModelChoice, file: string): string {
+  return choice.kind === "hub" ? cachedHubFile(choice.id, file) : path.join(choice.dir, file);
+}
+
+/** True if `file` exists and parses as JSON. */
+function isJsonFile(file: string): boolean {
+  try {
+    JSON.parse(fs.readFileSync(file, "utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Which of the two files AutoTokenizer reads made it fail: the one that is missing or not JSON, else tokenizer.json. */
+function tokenizerFileToBlame(choice: ModelChoice): string {
+  return ["tokenizer_config.json", "tokenizer.json"].find((file) => !isJsonFile(localFile(choice, file))) ?? "tokenizer.json";
+}
+
 /** Rewords a transformers.js/onnxruntime failure into one naming the file, the problem and the fix. */
 function loadFailure(choice: ModelChoice, file: string, error: unknown): ModelLoadError {
   if (choice.kind === "hub") {
@@ -135,7 +156,7 @@ function loadFailure(choice: ModelChoice, file: string, error: unknown): ModelLo
       );
     }
   }
-  const where = choice.kind === "hub" ? cachedHubFile(choice.id, file) : path.join(choice.dir, file);
+  const where = localFile(choice, file);
   return new ModelLoadError(`Could not load ${where}: ${firstLine(error)}. The file is damaged or not what its name says; ${fixHint(choice)}.`, where, { cause: error });
 }
 
@@ -144,15 +165,16 @@ async function loadParts(choice: ModelChoice, dtype: ModelDtype): Promise<Parts>
   if (choice.kind === "directory") checkModelDirectory(choice.dir, dtype);
   applyTransformersEnv(choice);
   const { source } = choice;
-  const step = async <T>(file: string, load: () => Promise<T>): Promise<T> => {
+  // `file` names what failed; a function decides only after the failure (the tokenizer reads two files).
+  const step = async <T>(file: string | (() => string), load: () => Promise<T>): Promise<T> => {
     try {
       return await load();
     } catch (error) {
-      throw loadFailure(choice, file, error);
+      throw loadFailure(choice, typeof file === "string" ? file : file(), error);
     }
   };
   const config = await step("config.json", () => AutoConfig.from_pretrained(source));
-  const tokenizer = await step("tokenizer.json", () => AutoTokenizer.from_pretrained(source));
+  const tokenizer = await step(() => tokenizerFileToBlame(choice), () => AutoTokenizer.from_pretrained(source));
   const model = await step(ONNX_FILES[KIND_OF_DTYPE[dtype]], () => AutoModelForSequenceClassification.from_pretrained(source, { config, dtype }));
   return { config, tokenizer, model };
 }
@@ -186,7 +208,7 @@ async function fetchOnnxFiles(choice: ModelChoice, kinds: readonly OnnxKind[]): 
 
 function onnxPathOf(choice: ModelChoice, kind: OnnxKind): string {
   const file = ONNX_FILES[kind];
-  const where = choice.kind === "hub" ? cachedHubFile(choice.id, file) : path.join(choice.dir, file);
+  const where = localFile(choice, file);
   if (fs.existsSync(where)) return where;
   const fix = choice.kind === "hub"
     ? `load with loadSentimentModel({ onnxFiles: ["${kind}"] }) to download it`
@@ -194,9 +216,27 @@ function onnxPathOf(choice: ModelChoice, kind: OnnxKind): string {
   throw new ModelLoadError(`No ${kind} ONNX file at ${where}: ${fix}.`, where);
 }
 
-function labelsOf(config: PretrainedConfig): Record<number, string> {
-  const raw = (config as unknown as { id2label?: Record<string, string> }).id2label ?? {};
-  return Object.fromEntries(Object.entries(raw).map(([id, label]) => [Number(id), label]));
+/** How many columns the model's `logits` output declares, or undefined when its ONNX shape leaves it symbolic. */
+function declaredLogitsWidth(model: PreTrainedModel): number | undefined {
+  // transformers.js keeps its onnxruntime sessions on `sessions`; each session's outputMetadata carries the declared shapes.
+  type Output = { name: string; isTensor: boolean; shape?: readonly unknown[] };
+  const sessions = (model as unknown as { sessions?: Record<string, { outputMetadata?: readonly Output[] }> }).sessions ?? {};
+  for (const session of Object.values(sessions)) {
+    const width = session.outputMetadata?.find((output) => output.name === "logits")?.shape?.at(-1);
+    if (typeof width === "number" && Number.isInteger(width) && width > 0) return width;
+  }
+  return undefined;
+}
+
+/**
+ * The config's label names by id. A config without `id2label` gets `LABEL_0`, `LABEL_1`, … (as many as
+ * `num_labels` or the logits output's width), the names transformers.js's pipeline falls back to.
+ */
+function labelsOf(config: PretrainedConfig, model: PreTrainedModel): Record<number, string> {
+  const { id2label, num_labels: numLabels } = config as unknown as { id2label?: Record<string, string>; num_labels?: unknown };
+  if (id2label && Object.keys(id2label).length > 0) return Object.fromEntries(Object.entries(id2label).map(([id, label]) => [Number(id), label]));
+  const count = typeof numLabels === "number" && Number.isInteger(numLabels) && numLabels > 0 ? numLabels : declaredLogitsWidth(model) ?? 0;
+  return Object.fromEntries(Array.from({ length: count }, (_, id) => [id, `LABEL_${id}`]));
 }
 
 /**
@@ -236,7 +276,7 @@ export async function loadSentimentModel(options: LoadOptions = {}): Promise<Sen
     model,
     classifier: new TextClassificationPipeline({ task: "text-classification", model, tokenizer }),
     config,
-    id2label: labelsOf(config),
+    id2label: labelsOf(config, model),
     onnxPath: (kind) => onnxPathOf(chosen, kind),
     banner: modelBanner(chosen),
     loadMs: performance.now() - started,

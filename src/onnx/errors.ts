@@ -34,3 +34,15 @@ export class AmbiguousStructureError extends GraphStructureError {
     super(message, lookedFor);
   }
 }
+
+/** The way out when the finder cannot read a graph, added to errors that do not already suggest one. */
+const STRUCTURE_FIX = "To look inside another kind of graph, expose the tensors you need by name with exposeTensors(bytes, names).";
+
+/** The same structure error (same class and fields) with the model it is about named first and, if missing, the fix. */
+export function inModel(error: GraphStructureError, source: string | undefined): GraphStructureError {
+  const fix = /exposeTensors|exposeSoftmaxInput/.test(error.message) ? "" : ` ${STRUCTURE_FIX}`;
+  const message = `${source ? `${source}: ` : ""}${error.message}${fix}`;
+  return error instanceof AmbiguousStructureError
+    ? new AmbiguousStructureError(message, error.lookedFor, error.candidates)
+    : new GraphStructureError(message, error.lookedFor, error.stoppedAt);
+}

@@ -3,6 +3,7 @@
 import { realpathSync, statSync } from "node:fs";
 import type { Tensor } from "@huggingface/transformers";
 import type * as ort from "onnxruntime-node";
+import { GraphStructureError, inModel } from "./errors";
 import { exposeRefs } from "./expose";
 import { readHeadWeights, type HeadWeights, type LinearSource } from "./head";
 import type { LayerNormKind } from "./layer-norm";
@@ -129,7 +130,12 @@ function rangeChecked<T>(items: readonly T[], what: (i: number) => string): (i: 
 export async function inspectModelBytes(bytes: Uint8Array, options: InspectOptions & { source?: string; modelFile?: string } = {}): Promise<InspectedModel> {
   const source = options.source ?? options.modelFile ?? "model bytes";
   const index = new ModelIndex(decodeModelBytes(bytes, source));
-  const structure = findStructure(index, options.logits ?? "logits");
+  let structure: ModelStructure;
+  try {
+    structure = findStructure(index, options.logits ?? "logits");
+  } catch (error) {
+    throw error instanceof GraphStructureError ? inModel(error, options.source ?? options.modelFile) : error;
+  }
   const refs: TensorRef[] = [structure.logits, structure.lastHiddenState, ...structure.hiddenStates, ...structure.attentions];
   const exposed = exposeRefs(bytes, index, refs);
   const externalData = options.modelFile ? externalDataFor(index, options.modelFile) : [];
