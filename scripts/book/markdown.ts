@@ -12,10 +12,25 @@ function isRemote(href: string): boolean {
   return /^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(href);
 }
 
+/** Schemes a link in notebook prose may use; others (javascript:, vbscript:, data:) could run code when clicked. */
+const LINK_SCHEMES = new Set(["http", "https", "mailto"]);
+
+/** A URL's scheme as a browser reads it (it ignores control characters, spaces and tabs), or "" for a relative URL. */
+function schemeOf(url: string): string {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url.replace(/[\u0000-\u0020\u007f]/g, ""))?.[1].toLowerCase() ?? "";
+}
+
+/** True for URLs a link may point at: relative ones and http(s)/mailto. */
+function isSafeLink(href: string): boolean {
+  const scheme = schemeOf(href);
+  return scheme === "" || LINK_SCHEMES.has(scheme);
+}
+
 /**
  * A markdown renderer for notebook prose: `$…$` and `$$…$$` math through KaTeX, links to sibling notebooks
  * pointed at their pages, raw HTML shown as text (notebook markdown is not trusted to script the page),
- * and remote images turned into links so opening a page never fetches anything.
+ * remote images turned into links so opening a page never fetches anything, and links or images with a
+ * scheme that can run code (`javascript:` and the like) shown as their text only.
  */
 export function createMarkdown(): (markdown: string) => string {
   const marked = new Marked({ gfm: true });
@@ -48,9 +63,12 @@ export function createMarkdown(): (markdown: string) => string {
       link(token: Tokens.Link) {
         const href = token.href.replace(/^([^#?]+)\.ipynb(?=$|[#?])/, "$1.html");
         const inner = this.parser.parseInline(token.tokens);
+        if (!isSafeLink(href)) return `<span class="unsafe-link">${inner}</span>`;
         return `<a href="${escapeHtml(href)}"${token.title ? ` title="${escapeHtml(token.title)}"` : ""}>${inner}</a>`;
       },
       image(token: Tokens.Image) {
+        const inlineImage = /^data:image\/(png|jpeg|gif|webp);/i.test(token.href.trim());
+        if (!isSafeLink(token.href) && !inlineImage) return escapeHtml(token.text || "(image not shown)");
         if (isRemote(token.href)) return `<a href="${escapeHtml(token.href)}">${escapeHtml(token.text || token.href)}</a>`;
         return `<img src="${escapeHtml(token.href)}" alt="${escapeHtml(token.text)}">`;
       },
