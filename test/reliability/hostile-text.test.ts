@@ -290,7 +290,7 @@ async function inspectPage(file: string): Promise<PageReport> {
     // Hover labels render the hover templates with the sentences and tokens in them.
     await page.evaluate(() => {
       const plotly = (window as unknown as { Plotly: { Fx: { hover: (el: Element, points: object[]) => void } } }).Plotly;
-      for (const el of document.querySelectorAll(".js-plotly-plot")) {
+      for (const el of Array.from(document.querySelectorAll(".js-plotly-plot"))) {
         try {
           plotly.Fx.hover(el, [{ curveNumber: 0, pointNumber: 1 }]);
         } catch {
@@ -302,7 +302,7 @@ async function inspectPage(file: string): Promise<PageReport> {
     await page.waitForTimeout(400);
     const found = await page.evaluate(() => {
       const live: string[] = [];
-      for (const el of document.querySelectorAll("*")) {
+      for (const el of Array.from(document.querySelectorAll("*"))) {
         for (const attribute of el.getAttributeNames()) if (attribute.startsWith("on")) live.push(`${el.tagName} ${attribute}`);
         if (["IFRAME", "OBJECT", "EMBED"].includes(el.tagName)) live.push(el.tagName);
         for (const attribute of ["href", "src", "xlink:href", "action"]) {
