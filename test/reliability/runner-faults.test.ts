@@ -188,7 +188,7 @@ test("runner fault: two runners writing the same --out at once leave only comple
   const dir = tempDir(t, "faults-two-");
   // Each cell writes ~2 MB tagged with the runner's name, so each file shows which runner wrote it, and writes overlap in time.
   const tagged = 'const tag = process.env.RUNNER_TAG ?? "none";\nprocess.stdout.write(`${tag}\\n` + (tag + "-".repeat(95) + "\\n").repeat(20_000));';
-  const names = ["a.ipynb", "b.ipynb", "c.ipynb"];
+  const names = ["a.ipynb", "b.ipynb"];
   const paths = names.map((name) => writeNotebook(join(dir, "src", name.replace(".ipynb", ""), name), [tagged]));
   const sources = snapshot(paths);
   const out = join(dir, "out");
