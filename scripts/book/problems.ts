@@ -5,7 +5,7 @@ import { text, type CodeCell, type Output } from "./notebook";
 // a stack trace, or an interrupt notice. Plain warnings (e.g. from onnxruntime) are none of these.
 const TS_DIAGNOSTIC = /^\d+:\d+ - /m;
 const STACK_FRAME = /^\s+at .+[(:]\S*\d+:\d+\)?$/m;
-const ERROR_LINE = /^(?:Uncaught )?[A-Z]\w*(?:Error|Exception)\b/m;
+const ERROR_LINE = /^(?:Uncaught )?\w*(?:Error|Exception)\b/m;
 const INTERRUPT = /Script execution was interrupted|Interrupted asynchronously/;
 
 /** True when a stderr text is tslab reporting a failed cell rather than a warning. */

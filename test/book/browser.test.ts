@@ -1,0 +1,81 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { buildSite, type SiteResult } from "../../scripts/book/site";
+import { figureHtml, probabilityBars, tokenRows, tokenTableHtml } from "../../src/plot";
+import { chromiumMissing, launchBrowser, watchPage } from "./browser";
+import { cleanCourse, HOSTILE, writeCourse } from "./fixture";
+
+const root = path.resolve(__dirname, "..", "..");
+const screenshots = path.join(root, "build", "screenshots");
+const skip = chromiumMissing();
+if (skip) console.log(`# skipping browser tests: ${skip}`);
+
+let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+let site: SiteResult;
+
+before(async () => {
+  if (skip) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-browser-"));
+  site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  fs.mkdirSync(screenshots, { recursive: true });
+  browser = await launchBrowser();
+});
+after(async () => { await browser?.close(); });
+
+/** Opens a file in a fresh tab, waits for every figure to draw, and returns what the page reported. */
+async function open(file: string, screenshot?: string) {
+  const page = await browser!.context.newPage();
+  const log = await watchPage(page);
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  const figures = await page.locator(".figure, .btp-figure").count();
+  await page.waitForFunction((n) => document.querySelectorAll(".main-svg").length >= n && document.querySelectorAll(".js-plotly-plot").length >= n, figures, { timeout: 15_000 });
+  const drawn = await page.locator(".js-plotly-plot").count();
+  if (screenshot) await page.screenshot({ path: path.join(screenshots, screenshot), fullPage: true });
+  return { page, log, figures, drawn };
+}
+
+test("every page of the site loads from file:// with no console errors, no network requests and every figure drawn", { skip }, async () => {
+  for (const file of site.pages) {
+    const { page, log, figures, drawn } = await open(path.join(site.outDir, file), `book-${file.replace(/\.html$/, "")}.png`);
+    assert.deepEqual(log, { consoleErrors: [], pageErrors: [], dialogs: [], networkRequests: [] }, file);
+    assert.equal(drawn, figures, `${file}: every figure has a plot`);
+    await page.close();
+  }
+  assert.ok(fs.existsSync(path.join(screenshots, "book-02-attention.png")));
+});
+
+test("the hostile token is shown as text in the site's token table and figure labels, and runs nothing", { skip }, async () => {
+  const { page, log } = await open(path.join(site.outDir, "01-softmax.html"));
+  assert.equal(await page.locator(".token-table img").count(), 0);
+  assert.ok((await page.locator(".token-table").innerText()).includes(HOSTILE));
+  assert.ok((await page.locator(".figure .xtick text").allTextContents()).includes(HOSTILE), "the figure's axis shows the token literally");
+  await page.waitForTimeout(300);
+  assert.deepEqual(log.dialogs, []);
+  await page.close();
+});
+
+test("notebook figure HTML: plotly.js loads once even with an AMD define on the page, and later figures reuse it", { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "figure-html-"));
+  const figure = probabilityBars(["I love it", HOSTILE], ["NEGATIVE", "POSITIVE"], [[0.1, 0.9], [0.8, 0.2]], { title: "probabilities" });
+  // A stand-in for classic Notebook's RequireJS and a CommonJS shim: plotly.js must not register with either.
+  const page = `<!doctype html><html><head><meta charset="utf-8"><script>
+    window.amdCalls = 0; window.define = function () { window.amdCalls++; }; window.define.amd = {}; window.module = { exports: {} };
+  </script></head><body>
+  ${figureHtml(figure, { includePlotly: true })}
+  ${tokenTableHtml(tokenRows(["[CLS]", HOSTILE, "[PAD]"], [101, 1, 0], [1, 1, 0]))}
+  ${figureHtml(figure)}
+  </body></html>`;
+  const file = path.join(dir, "notebook-output.html");
+  fs.writeFileSync(file, page);
+  const opened = await open(file, "figure-html-amd.png");
+  assert.equal(opened.figures, 2);
+  assert.equal(opened.drawn, 2);
+  assert.equal(await opened.page.evaluate(() => (window as unknown as { amdCalls: number }).amdCalls), 0);
+  assert.deepEqual(await opened.page.evaluate(() => (window as unknown as { module: { exports: object } }).module.exports), {});
+  assert.deepEqual(opened.log, { consoleErrors: [], pageErrors: [], dialogs: [], networkRequests: [] });
+  await opened.page.close();
+});

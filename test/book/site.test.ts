@@ -1,0 +1,145 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { staleReason } from "../../scripts/book/freshness";
+import { createMarkdown } from "../../scripts/book/markdown";
+import { detectModel } from "../../scripts/book/model-note";
+import { isFailureText } from "../../scripts/book/problems";
+import { buildSite } from "../../scripts/book/site";
+import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, writeCourse } from "./fixture";
+
+const root = path.resolve(__dirname, "..", "..");
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "book-test-"));
+const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), "utf8");
+
+test("the site has an index with one line per step and one page per executed notebook", async () => {
+  const dir = tmp();
+  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  assert.deepEqual(site.pages, ["index.html", "01-softmax.html", "02-attention.html"]);
+  assert.deepEqual(site.issues, []);
+  const index = read(site.outDir, "index.html");
+  const items = index.match(/<li><a href="[^"]+\.html">/g) ?? [];
+  assert.deepEqual(items, ['<li><a href="01-softmax.html">', '<li><a href="02-attention.html">']);
+  assert.match(index, /From logits to probabilities<\/a> <span class="toc-summary">— Softmax turns the two logits/);
+});
+
+test("pages link to their neighbours and back to the contents", async () => {
+  const dir = tmp();
+  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const first = read(site.outDir, "01-softmax.html");
+  const second = read(site.outDir, "02-attention.html");
+  assert.match(first, /<a class="next" rel="next" href="02-attention.html">/);
+  assert.doesNotMatch(first, /rel="prev"/);
+  assert.match(second, /<a class="prev" rel="prev" href="01-softmax.html">/);
+  assert.match(second, /href="index.html">Contents/);
+});
+
+test("markdown maths goes through KaTeX, code through shiki, and raw HTML in markdown stays text", async () => {
+  const dir = tmp();
+  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const page = read(site.outDir, "01-softmax.html");
+  assert.match(page, /<div class="math-display"><span class="katex-display">/);
+  assert.match(page, /<span class="katex">.*p_i/s, "inline maths keeps its TeX source in the MathML annotation");
+  assert.match(page, /<pre class="shiki github-light"/);
+  assert.match(page, /&lt;script&gt;alert\((&#39;|')markdown(&#39;|')\)&lt;\/script&gt;/);
+});
+
+test("user text is escaped everywhere on the page: no hostile tag reaches the HTML", async () => {
+  const dir = tmp();
+  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  for (const file of site.pages) {
+    const html = read(site.outDir, file);
+    assert.doesNotMatch(html, /<img src=x/i, file);
+  }
+  assert.match(read(site.outDir, "01-softmax.html"), /&lt;img src=x onerror=alert\(1\)&gt;/);
+});
+
+test("figures come from the plotly JSON and one local plotly.js; nothing on any page points at the network", async () => {
+  const dir = tmp();
+  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const attention = read(site.outDir, "02-attention.html");
+  assert.equal(attention.match(/<div class="figure"/g)?.length, 2);
+  assert.match(attention, /<script src="assets\/plotly.min.js"><\/script>/);
+  for (const file of site.pages) {
+    assert.doesNotMatch(read(site.outDir, file), /(src|href)="(https?:)?\/\//, `${file} references a remote resource`);
+  }
+  const plotly = fs.statSync(path.join(site.outDir, "assets", "plotly.min.js")).size;
+  assert.equal(plotly, fs.statSync(require.resolve("plotly.js-dist-min/plotly.min.js")).size);
+  const css = read(site.outDir, "assets/katex/katex.min.css");
+  const fonts = [...css.matchAll(/url\((fonts\/[^)]+\.woff2)\)/g)].map((m) => m[1]);
+  assert.ok(fonts.length > 10);
+  for (const font of fonts) assert.ok(fs.existsSync(path.join(site.outDir, "assets", "katex", font)), `${font} copied`);
+});
+
+test("every page names the model behind its outputs", async () => {
+  const dir = tmp();
+  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  assert.deepEqual(site.steps.map((s) => [s.model.kind, s.model.text]), [["demo", DEMO_BANNER], ["checkpoint", HUB_BANNER]]);
+  assert.match(read(site.outDir, "01-softmax.html"), /<aside class="model-note model-demo"[^>]*><strong>Outputs on this page come from the offline demo model/);
+  assert.match(read(site.outDir, "02-attention.html"), /model-checkpoint.*Xenova\/distilbert-base-uncased-finetuned-sst-2-english/s);
+});
+
+test("the runner's metadata.workbook.model wins over output lines; a notebook that says nothing is marked unknown", () => {
+  const notebook = cleanCourse()["01-softmax"] as never as Parameters<typeof detectModel>[0];
+  notebook.metadata.workbook = { model: { id: "Xenova/some-other-model", kind: "hub" } };
+  assert.deepEqual(detectModel(notebook), { text: "Xenova/some-other-model", kind: "checkpoint", source: "metadata" });
+  assert.equal(detectModel({ cells: [], metadata: {}, nbformat: 4 }).kind, "unknown");
+});
+
+test("a failing notebook renders its error visibly and `npm run book` exits non-zero", () => {
+  const dir = tmp();
+  const executed = writeCourse(path.join(dir, "executed"), failingCourse());
+  const out = path.join(dir, "book");
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "book", "main.ts"), "--executed", executed, "--out", out, "--no-run"], { encoding: "utf8", cwd: root });
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, /01-broken.ipynb cell 3 failed/);
+  assert.match(run.stderr, /cell 4 did not run/);
+  const page = read(out, "01-broken.html");
+  assert.match(page, /<aside class="run-problems" role="alert"><strong>This notebook did not run cleanly/);
+  assert.match(page, /<pre class="output-error">1:7 - Type &#39;string&#39; is not assignable/);
+  assert.match(read(out, "index.html"), /did not run cleanly/);
+});
+
+test("warnings on stderr are shown but do not fail the book; diagnostics and stack traces do", () => {
+  assert.equal(isFailureText("dtype not specified for \"model\". Using the default dtype (fp32)\n"), false);
+  assert.equal(isFailureText("1:7 - Type 'string' is not assignable to type 'number'.\n"), true);
+  assert.equal(isFailureText("Error: boom\n    at <anonymous>:1:7\n    at Script.runInThisContext (node:vm:137:12)\n"), true);
+  assert.equal(isFailureText("\u001b[31mTypeError: x is not a function\u001b[0m\n    at f (/work/a.ts:3:9)\n"), true);
+});
+
+test("a failed build leaves the previous site in place and no temporary directory behind", async () => {
+  const dir = tmp();
+  const out = path.join(dir, "book");
+  await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), out);
+  fs.writeFileSync(path.join(dir, "executed", "03-broken.ipynb"), "{ not json");
+  await assert.rejects(buildSite(path.join(dir, "executed"), out), /03-broken.ipynb is not a readable notebook/);
+  assert.ok(fs.existsSync(path.join(out, "02-attention.html")));
+  assert.deepEqual(fs.readdirSync(dir).sort(), ["book", "executed"]);
+});
+
+test("the workbook is re-run when build/executed is missing, lacks a notebook, or is older than its source", () => {
+  const dir = tmp();
+  const notebooks = writeCourse(path.join(dir, "notebooks"), cleanCourse());
+  const executed = path.join(dir, "executed");
+  assert.match(String(staleReason(notebooks, executed)), /is missing/);
+  writeCourse(executed, { "01-softmax": cleanCourse()["01-softmax"] });
+  assert.match(String(staleReason(notebooks, executed)), /02-attention.ipynb has not been executed/);
+  writeCourse(executed, cleanCourse());
+  const later = new Date(Date.now() + 5000);
+  fs.utimesSync(path.join(notebooks, "01-softmax.ipynb"), later, later);
+  assert.match(String(staleReason(notebooks, executed)), /01-softmax.ipynb changed since it was executed/);
+  fs.utimesSync(path.join(executed, "01-softmax.ipynb"), later, later);
+  assert.equal(staleReason(notebooks, executed), undefined);
+});
+
+test("markdown: dollar amounts are not maths, notebook links point at pages, remote images become links", () => {
+  const markdown = createMarkdown();
+  assert.doesNotMatch(markdown("It costs $5 and $6 today."), /katex/);
+  assert.match(markdown("See [the tokenizer](02-tokenizer.ipynb#ids)."), /href="02-tokenizer.html#ids"/);
+  const image = markdown("![diagram](https://example.org/d.png)");
+  assert.doesNotMatch(image, /<img/);
+  assert.match(image, /<a href="https:\/\/example.org\/d.png">diagram<\/a>/);
+});
