@@ -10,7 +10,8 @@ export interface ModelNote {
   source: "metadata" | "output" | "none";
 }
 
-const DEMO = /offline demo model/i;
+// "offline demo model …" for the DistilBERT demo, "offline demo T5 …" for the T5 one.
+const DEMO = /offline demo\b/i;
 // A Hub id such as Xenova/distilbert-base-uncased-finetuned-sst-2-english.
 const HUB_ID = /\b[A-Za-z0-9][\w.-]*\/[\w.-]*[A-Za-z0-9]\b/;
 

@@ -1,6 +1,6 @@
 import { escapeHtml } from "./escape";
 import type { ModelNote } from "./model-note";
-import { text, type Notebook } from "./notebook";
+import { text, type Notebook, type Output } from "./notebook";
 import { renderOutput, type OutputContext } from "./outputs";
 import { cellProblem } from "./problems";
 
@@ -74,6 +74,18 @@ function modelNote(model: ModelNote): string {
   return `<aside class="model-note model-${model.kind}" role="note"><strong>${escapeHtml(lead)}</strong> <span class="model-line">${escapeHtml(model.text)}</span></aside>`;
 }
 
+/** Joins consecutive stream outputs of one name (one console.log each), as notebook front ends show them. */
+function mergeStreams(outputs: readonly Output[]): Output[] {
+  const merged: Output[] = [];
+  for (const output of outputs) {
+    const last = merged[merged.length - 1];
+    if (output.output_type === "stream" && last?.output_type === "stream" && last.name === output.name) {
+      merged[merged.length - 1] = { ...last, text: text(last.text) + text(output.text) };
+    } else merged.push(output);
+  }
+  return merged;
+}
+
 /** Previous / contents / next links. */
 function navigation(steps: readonly Step[], index: number): string {
   const prev = steps[index - 1];
@@ -96,7 +108,7 @@ export function renderStepPage(steps: readonly Step[], index: number, tools: { m
     const problem = cellProblem(cell);
     if (problem) issues.push({ slug: step.slug, cell: i + 1, problem });
     const prompt = cell.execution_count == null ? "[ ]" : `[${cell.execution_count}]`;
-    const outputs = (cell.outputs ?? []).map((o) => renderOutput(o, ctx)).join("\n");
+    const outputs = mergeStreams(cell.outputs ?? []).map((o) => renderOutput(o, ctx)).join("\n");
     const flag = problem ? `<p class="cell-problem">This cell ${problem === "failed" ? "failed" : "did not run"} when the workbook was executed.</p>` : "";
     return `<section class="cell code${problem ? " problem" : ""}" id="cell-${i + 1}"><div class="prompt">${prompt}</div><div class="body">` +
       `<div class="source">${tools.highlight(source)}</div>${flag}${outputs ? `<div class="outputs">${outputs}</div>` : ""}</div></section>`;

@@ -51,7 +51,7 @@ export function cleanCourse(): Record<string, Json> {
     ]),
     "02-attention": notebook([
       markdown("# Attention\n\nEach row shows where one token looks."),
-      code(1, "console.log(banner);", [stdout(`${HUB_BANNER}\n`)]),
+      code(1, "console.log(banner);\nconsole.log('12 layers');", [stdout(`${HUB_BANNER}\n`), stdout("12 layers\n")]),
       code(2, "show(attentionHeatmap(weights, tokens));", [display(figureBundle(attentionHeatmap(attention, tokens)))]),
       code(3, "show(layerLines(norms, { series: tokens }));", [display(figureBundle(layerLines([[1, 2, 3, 4, 5, 6], [2, 3, 4, 5, 6, 7]], { series: tokens, title: "norm per layer" })))]),
     ]),

@@ -37,6 +37,14 @@ test("pages link to their neighbours and back to the contents", async () => {
   assert.match(second, /href="index.html">Contents/);
 });
 
+test("consecutive console.log lines of a cell show as one block, as in Jupyter", async () => {
+  const dir = tmp();
+  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const page = read(site.outDir, "02-attention.html");
+  assert.equal(page.match(/<pre class="output-stdout">/g)?.length, 1);
+  assert.match(page, /<pre class="output-stdout">Model: Xenova\/[^<]*\n12 layers\n<\/pre>/);
+});
+
 test("markdown maths goes through KaTeX, code through shiki, and raw HTML in markdown stays text", async () => {
   const dir = tmp();
   const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
