@@ -66,7 +66,10 @@ export function writeTinyNotebook(dir: string): string {
 }
 
 interface ChildResult {
+  /** The exception's class name, or null when the notebook ran. */
   error: string | null;
+  /** Its first line. */
+  message?: string | null;
   seconds: number;
   kernel_start_seconds: number | null;
 }
@@ -90,7 +93,7 @@ async function runExecutor(name: string, command: string, args: string[], env: N
   const results = JSON.parse(stdout.trim().split("\n").pop() ?? "[]") as ChildResult[];
   const failed = results.findIndex((r) => r.error !== null);
   if (failed >= 0) {
-    throw new Error(`${name} failed ${notebooks[failed]} (${results[failed].error}); the benchmark only times notebooks that run`);
+    throw new Error(`${name} failed ${notebooks[failed]} (${results[failed].error}${results[failed].message ? `: ${results[failed].message}` : ""}); the benchmark only times notebooks that run`);
   }
   const kernelStartSeconds = results[0]?.kernel_start_seconds;
   if (typeof kernelStartSeconds !== "number") throw new Error(`${name} did not report its first kernel's start-up time`);

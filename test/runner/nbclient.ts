@@ -40,7 +40,7 @@ export function runNbclient(jobs: NbclientJob[], env: NodeJS.ProcessEnv = proces
   try {
     const install = spawnSync(tslab, ["install", "--python", SYSTEM_PYTHON, "--binary", tslab, "--prefix", prefix], { encoding: "utf8" });
     if (install.status !== 0) throw new Error(`tslab install --prefix ${prefix} failed:\n${install.stdout}${install.stderr}`);
-    const script = join(__dirname, "fixtures", "nbclient_run.py");
+    const script = join(__dirname, "..", "..", "scripts", "bench", "nbclient_run.py");
     const python = spawnSync(SYSTEM_PYTHON, [script, JSON.stringify(jobs)], {
       encoding: "utf8",
       env: { ...env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
