@@ -1,6 +1,7 @@
 /**
  * Runs several notebooks one after another, each on its own fresh kernel. While one notebook executes, the next
- * notebook's kernel is already starting (tslab takes 1.5–2.5 s to load TypeScript), which hides most start-up time.
+ * notebook's kernel is already starting (tslab takes 1.5–2.5 s to load TypeScript), which hides most start-up time;
+ * the next kernel starts only once the current one is ready, so the first notebook never waits for two start-ups.
  * Kernels are independent processes, so starting one early changes nothing a notebook can observe but the clock.
  */
 import { dirname, resolve } from "node:path";
@@ -40,8 +41,12 @@ export async function runNotebooks(inputs: NotebookInput[], options: BatchOption
   const outcomes: NotebookOutcome[] = [];
   const ahead = options.prestart ?? 1;
   const optionsFor = (input: NotebookInput): ExecuteOptions => ({ ...options, cwd: dirname(resolve(input.path)), onProgress: undefined });
+  // Each kernel starts once the one before it is up (ready or failed): two tslab processes loading TypeScript at
+  // once on a small machine would each take longer, and the first notebook would wait for both.
+  let previousStart: Promise<unknown> = Promise.resolve();
   const start = (input: NotebookInput): Promise<Kernel> => {
-    const starting = startKernelFor(input.notebook, optionsFor(input));
+    const starting = previousStart.then(() => startKernelFor(input.notebook, optionsFor(input)));
+    previousStart = starting.catch(() => {});
     // Observed later by executeOnKernel; this only stops an early failure from counting as unhandled.
     starting.catch(() => {});
     return starting;
