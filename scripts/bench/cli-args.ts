@@ -1,5 +1,7 @@
 /** Command-line arguments of `npm run bench`. */
-import { parseArgs } from "node:util";
+import { parseCommandLine, UsageError } from "../cli-usage";
+
+export { UsageError };
 
 /** Parsed, checked bench options. */
 export interface BenchCliOptions {
@@ -31,29 +33,14 @@ Measures the workbook's steps against their peers on this machine, prints the fi
 Environment: WORKBOOK_MODEL picks the model as in the notebooks; PYTHON the interpreter with nbclient
 (default /usr/bin/python3).`;
 
-/** A command line that cannot be understood; the message says what to fix. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
 /** Parses argv (without node and script); throws UsageError naming the bad argument. */
 export function parseBenchArgs(argv: string[]): BenchCliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        quick: { type: "boolean" },
-        out: { type: "string" },
-        "skip-notebooks": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    quick: { type: "boolean" },
+    out: { type: "string" },
+    "skip-notebooks": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
   const notAnotebook = positionals.find((p) => !p.endsWith(".ipynb"));
   if (notAnotebook !== undefined) throw new UsageError(`"${notAnotebook}" is not a notebook: give .ipynb files to time the runner on`);
   if (values.out !== undefined && values.out.trim() === "") throw new UsageError("--out needs a file path, e.g. --out build/bench.json");

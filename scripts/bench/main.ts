@@ -1,22 +1,13 @@
 /** `npm run bench`: measures the workbook's steps against their peers, prints the figures, writes build/bench.json. */
 import { resolve } from "node:path";
-import { parseBenchArgs, UsageError, USAGE } from "./cli-args";
+import { parseOrExitCode } from "../cli-usage";
+import { parseBenchArgs, USAGE } from "./cli-args";
 import { formatReport, writeFileAtomic } from "./report";
 import { FULL_SETTINGS, QUICK_SETTINGS, runBench } from "./suite";
 
 async function main(argv: string[]): Promise<number> {
-  let options;
-  try {
-    options = parseBenchArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench: ${error.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const options = parseOrExitCode("bench", USAGE, () => parseBenchArgs(argv));
+  if (typeof options === "number") return options;
   const out = resolve(process.cwd(), options.out);
   const report = await runBench({
     mode: options.quick ? "quick" : "full",

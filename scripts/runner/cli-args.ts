@@ -1,5 +1,7 @@
 /** Command-line arguments of `npm run workbook`. */
-import { parseArgs } from "node:util";
+import { parseCommandLine, UsageError } from "../cli-usage";
+
+export { UsageError };
 
 /** Parsed, checked CLI options. */
 export interface CliOptions {
@@ -22,29 +24,14 @@ Executes tslab notebooks headless on the project's own tslab kernel and writes t
   --allow-errors      keep going after a failing cell; its error stays in the outputs
   -h, --help          show this help`;
 
-/** A command line that cannot be understood; the message says what to fix. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
 /** Parses argv (without node and script); throws UsageError with a specific message. */
 export function parseCliArgs(argv: string[]): CliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: "string" },
-        timeout: { type: "string" },
-        "allow-errors": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    out: { type: "string" },
+    timeout: { type: "string" },
+    "allow-errors": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.out !== undefined && values.out.trim() === "") throw new UsageError("--out needs a directory");
   return {
     out: values.out ?? "build/executed",

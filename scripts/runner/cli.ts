@@ -5,7 +5,8 @@
 import { readdir } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { runNotebooks, type NotebookInput, type NotebookOutcome } from "./batch";
-import { parseCliArgs, UsageError, USAGE } from "./cli-args";
+import { parseOrExitCode } from "../cli-usage";
+import { parseCliArgs, USAGE } from "./cli-args";
 import { RunnerError } from "./errors";
 import { serializeNotebook } from "./nbjson";
 import { readNotebook } from "./notebook";
@@ -23,18 +24,8 @@ const MAX_WARNINGS_SHOWN = 20;
 
 /** Runs `npm run workbook -- …` with the given arguments; resolves to the process exit code. */
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
-  let options;
-  try {
-    options = parseCliArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`workbook: ${error.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    io.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const options = parseOrExitCode("workbook", USAGE, () => parseCliArgs(argv), io);
+  if (typeof options === "number") return options;
 
   try {
     const paths = options.notebooks.length > 0 ? options.notebooks : await defaultNotebooks(io.cwd);
