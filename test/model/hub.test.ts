@@ -3,56 +3,27 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { ensureFixture, hubCacheDir, loadSentimentModel, ModelLoadError } from "../../src/model";
 import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
+import { deadEndpoint, listen, serveAsHub, stop, urlOf, type LocalHub } from "../helpers/local-hub";
 
 const SERVED_ID = "workbook-test/served-demo";
 const SENTENCES = ["I've been waiting for a HuggingFace course my whole life.", "I hate this so much!"];
 const cacheOfTests = path.join(hubCacheDir(), "workbook-test");
 
-let fixture: string;
-let server: http.Server;
+let hub: LocalHub;
 let endpoint: string;
-const requests: string[] = [];
-
-function listen(handler: http.RequestListener): Promise<http.Server> {
-  const s = http.createServer(handler);
-  return new Promise((resolve) => s.listen(0, "127.0.0.1", () => resolve(s)));
-}
-const urlOf = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-const stop = (s: http.Server) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); });
-
-/** A port nothing listens on: connections to it are refused at once. */
-async function deadEndpoint(): Promise<string> {
-  const s = await listen(() => undefined);
-  const url = urlOf(s);
-  await stop(s);
-  return url;
-}
+let requests: string[];
 
 before(async () => {
-  fixture = ensureFixture(SENTIMENT_FIXTURE_NAME).dir;
   fs.rmSync(cacheOfTests, { recursive: true, force: true });
-  server = await listen((request, response) => {
-    requests.push(`${request.method} ${request.url}`);
-    const match = /^\/workbook-test\/served-demo\/resolve\/main\/(.+)$/.exec(request.url ?? "");
-    const file = match && path.join(fixture, decodeURIComponent(match[1]));
-    if (!file || !file.startsWith(fixture) || !fs.existsSync(file)) {
-      response.writeHead(404).end("Entry not found");
-      return;
-    }
-    const body = fs.readFileSync(file);
-    response.writeHead(200, { "content-length": body.length, "content-type": "application/octet-stream" });
-    response.end(request.method === "HEAD" ? undefined : body);
-  });
-  endpoint = urlOf(server);
+  hub = await serveAsHub(SERVED_ID, ensureFixture(SENTIMENT_FIXTURE_NAME).dir);
+  ({ endpoint, requests } = hub);
 });
 
 after(async () => {
-  await stop(server);
+  await hub.close();
   fs.rmSync(cacheOfTests, { recursive: true, force: true });
 });
 

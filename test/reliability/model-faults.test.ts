@@ -4,8 +4,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pipeline } from "@huggingface/transformers";
@@ -13,6 +11,7 @@ import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
 import { ensureFixture, loadSentimentModel, ModelLoadError, ModelSelectionError } from "../../src/model";
 import { GraphStructureError, inspectModel, OnnxReadError } from "../../src/onnx";
 import { GraphBuilder } from "../../src/onnx/graph-builder";
+import { deadEndpoint } from "../helpers/local-hub";
 import { classifyTexts } from "../../src/pipeline/classify";
 import { toPipelineOutput, type LabelScore } from "../../src/pipeline/postprocess";
 
@@ -40,15 +39,6 @@ function truncate(dir: string, file: string): string {
   const bytes = fs.readFileSync(target);
   fs.writeFileSync(target, bytes.subarray(0, Math.floor(bytes.length / 2)));
   return target;
-}
-
-/** A local URL nothing listens on: connections are refused at once, as with the Hub unreachable. */
-async function deadEndpoint(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await new Promise((resolve) => server.close(resolve));
-  return url;
 }
 
 /** A BERT-style pooler head (CLS → Linear → Tanh → Linear) on a stand-in encoder output: not a head the inspector knows. */

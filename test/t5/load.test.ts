@@ -3,46 +3,29 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SENTIMENT_FIXTURE_NAME, T5_FIXTURE_NAME } from "../../src/fixtures";
 import { ensureFixture, fixtureDir, hubCacheDir, ModelLoadError } from "../../src/model";
+import { deadEndpoint, serveAsHub, type LocalHub } from "../helpers/local-hub";
 import { chooseT5Model, loadT5Model, t5Banner, T5_DEFAULT_HUB_MODEL } from "../../src/t5";
 
 const SERVED_ID = "workbook-test/t5-served";
 const cacheOfTests = path.join(hubCacheDir(), "workbook-test", "t5-served");
 let t5Dir: string;
-let server: http.Server;
+let hub: LocalHub;
 let endpoint: string;
-const requests: string[] = [];
-
-const listen = (handler: http.RequestListener) =>
-  new Promise<http.Server>((resolve) => { const s = http.createServer(handler); s.listen(0, "127.0.0.1", () => resolve(s)); });
-const urlOf = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-const stop = (s: http.Server) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); });
+let requests: string[];
 
 before(async () => {
-  t5Dir = ensureFixture(T5_FIXTURE_NAME).dir;
   fs.rmSync(cacheOfTests, { recursive: true, force: true });
-  server = await listen((request, response) => {
-    requests.push(request.url ?? "");
-    const match = /^\/workbook-test\/t5-served\/resolve\/main\/(.+)$/.exec(request.url ?? "");
-    const file = match && path.join(t5Dir, decodeURIComponent(match[1]));
-    if (!file || !file.startsWith(t5Dir) || !fs.existsSync(file)) {
-      response.writeHead(404).end("Entry not found");
-      return;
-    }
-    const body = fs.readFileSync(file);
-    response.writeHead(200, { "content-length": body.length, "content-type": "application/octet-stream" });
-    response.end(request.method === "HEAD" ? undefined : body);
-  });
-  endpoint = urlOf(server);
+  t5Dir = ensureFixture(T5_FIXTURE_NAME).dir;
+  hub = await serveAsHub(SERVED_ID, t5Dir);
+  ({ endpoint, requests } = hub);
 });
 
 after(async () => {
-  await stop(server);
+  await hub.close();
   fs.rmSync(cacheOfTests, { recursive: true, force: true });
 });
 
@@ -90,9 +73,7 @@ test("when the Hub cannot be reached, the default falls back to the demo and say
     t.skip("Xenova/t5-small is in the local cache, so there is nothing to fall back from");
     return;
   }
-  const dead = await listen(() => undefined);
-  const deadUrl = urlOf(dead);
-  await stop(dead);
+  const deadUrl = await deadEndpoint();
   const lines: string[] = [];
   const t5 = await loadT5Model({ env: { HF_ENDPOINT: deadUrl }, log: (line) => lines.push(line) });
   assert.equal(t5.choice.kind, "fixture");
