@@ -13,7 +13,7 @@ import { SENTIMENT_FIXTURE_NAME } from "../fixtures/sentiment";
 import { modelBanner } from "./banner";
 import { firstLine, ModelLoadError } from "./errors";
 import { ensureFixture } from "./fixture";
-import { fixtureDir, hubCacheDir } from "./paths";
+import { fixtureDir } from "./paths";
 import { chooseModel, OFFLINE_KEYWORD, type Env, type ModelChoice } from "./select";
 import { applyTransformersEnv } from "./transformers-env";
 
@@ -70,17 +70,19 @@ interface Parts {
   model: PreTrainedModel;
 }
 
+type HubChoice = Extract<ModelChoice, { kind: "hub" }>;
+
 /** Where transformers.js keeps a Hub model's file once downloaded (its file cache mirrors the repo layout). */
-function cachedHubFile(id: string, file: string): string {
-  return path.join(hubCacheDir(), ...id.split("/"), ...file.split("/"));
+function cachedHubFile(choice: HubChoice, file: string): string {
+  return path.join(choice.cacheDir, ...choice.id.split("/"), ...file.split("/"));
 }
 
-function isHubModelCached(id: string, dtype: ModelDtype): boolean {
-  return [...TEXT_FILES, ONNX_FILES[KIND_OF_DTYPE[dtype]]].every((file) => fs.existsSync(cachedHubFile(id, file)));
+function isHubModelCached(choice: HubChoice, dtype: ModelDtype): boolean {
+  return [...TEXT_FILES, ONNX_FILES[KIND_OF_DTYPE[dtype]]].every((file) => fs.existsSync(cachedHubFile(choice, file)));
 }
 
 /** Why the Hub cannot serve `choice` right now (network error, timeout, server error), or null if it answers. */
-async function hubProblem(choice: Extract<ModelChoice, { kind: "hub" }>, timeoutMs: number): Promise<string | null> {
+async function hubProblem(choice: HubChoice, timeoutMs: number): Promise<string | null> {
   const url = `${choice.endpoint}${choice.id}/resolve/main/config.json`;
   try {
     const response = await fetch(url, { method: "HEAD", signal: AbortSignal.timeout(timeoutMs) });
@@ -111,13 +113,13 @@ function fixHint(choice: ModelChoice): string {
     case "directory":
       return `replace the damaged file (re-export the model), or set WORKBOOK_MODEL=${OFFLINE_KEYWORD} for the demo model`;
     case "hub":
-      return `delete ${path.join(hubCacheDir(), choice.id)} to download it again, or set WORKBOOK_MODEL=${OFFLINE_KEYWORD} for the demo model`;
+      return `delete ${path.join(choice.cacheDir, choice.id)} to download it again, or set WORKBOOK_MODEL=${OFFLINE_KEYWORD} for the demo model`;
   }
 }
 
 /** Where a model file is on disk: in the model's directory, or in the Hub cache. */
 function localFile(choice: ModelChoice, file: string): string {
-  return choice.kind === "hub" ? cachedHubFile(choice.id, file) : path.join(choice.dir, file);
+  return choice.kind === "hub" ? cachedHubFile(choice, file) : path.join(choice.dir, file);
 }
 
 /** True if `file` exists and parses as JSON. */
@@ -138,10 +140,10 @@ function tokenizerFileToBlame(choice: ModelChoice): string {
 /** Rewords a transformers.js/onnxruntime failure into one naming the file, the problem and the fix. */
 function loadFailure(choice: ModelChoice, file: string, error: unknown): ModelLoadError {
   if (choice.kind === "hub") {
-    const cached = cachedHubFile(choice.id, file);
+    const cached = cachedHubFile(choice, file);
     if (choice.offline && !fs.existsSync(cached)) {
       return new ModelLoadError(
-        `${choice.id}: ${file} is not in ${hubCacheDir()} and ${choice.reason.split(", ").pop()} forbids downloading it. ` +
+        `${choice.id}: ${file} is not in ${choice.cacheDir} and ${choice.reason.split(", ").pop()} forbids downloading it. ` +
           `Run once online to download it, or set WORKBOOK_MODEL=${OFFLINE_KEYWORD} for the demo model.`,
         choice.id,
         { cause: error },
@@ -196,7 +198,7 @@ function fallbackChoice(problem: string): ModelChoice {
 async function fetchOnnxFiles(choice: ModelChoice, kinds: readonly OnnxKind[]): Promise<void> {
   if (choice.kind !== "hub") return;
   for (const kind of kinds) {
-    if (fs.existsSync(cachedHubFile(choice.id, ONNX_FILES[kind]))) continue;
+    if (fs.existsSync(cachedHubFile(choice, ONNX_FILES[kind]))) continue;
     try {
       const extra = await AutoModelForSequenceClassification.from_pretrained(choice.source, { dtype: DTYPE_OF_KIND[kind] });
       await extra.dispose();
@@ -252,7 +254,7 @@ export async function loadSentimentModel(options: LoadOptions = {}): Promise<Sen
   let parts: Parts | undefined;
 
   if (choice.kind === "hub" && choice.isDefault && !choice.offline) {
-    let problem = isHubModelCached(choice.id, dtype) ? null : await hubProblem(choice, options.hubTimeoutMs ?? DEFAULT_HUB_TIMEOUT_MS);
+    let problem = isHubModelCached(choice, dtype) ? null : await hubProblem(choice, options.hubTimeoutMs ?? DEFAULT_HUB_TIMEOUT_MS);
     if (problem === null) {
       try {
         parts = await loadParts(choice, dtype);

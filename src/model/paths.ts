@@ -1,5 +1,7 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import type { Env } from "./select";
 
 /** The `name` in this project's package.json, which marks its root directory. */
 const PACKAGE_NAME = "behind-the-pipeline";
@@ -37,9 +39,18 @@ export function modelsDir(): string {
   return path.join(buildDir(), "models");
 }
 
-/** `build/hf-cache/`: where transformers.js caches files downloaded from the Hub. */
-export function hubCacheDir(): string {
-  return path.join(buildDir(), "hf-cache");
+/** `~` and `~/…` as the home directory, like a shell would; anything else unchanged. */
+export function expandHome(value: string): string {
+  return value === "~" || value.startsWith("~/") ? path.join(os.homedir(), value.slice(1)) : value;
+}
+
+/**
+ * Where transformers.js caches files downloaded from the Hub: `build/hf-cache/`, or the directory
+ * `WORKBOOK_HF_CACHE` names (resolved like a `WORKBOOK_MODEL` path; blank counts as unset).
+ */
+export function hubCacheDir(env: Env = process.env): string {
+  const requested = (env.WORKBOOK_HF_CACHE ?? "").trim();
+  return requested ? path.resolve(expandHome(requested)) : path.join(buildDir(), "hf-cache");
 }
 
 /** The directory a fixture is built into: `build/models/<name>/`. */

@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { SENTIMENT_FIXTURE_NAME } from "../fixtures/sentiment";
 import { ModelSelectionError } from "./errors";
-import { fixtureDir } from "./paths";
+import { expandHome, fixtureDir, hubCacheDir } from "./paths";
 import { applyTransformersEnv } from "./transformers-env";
 
 /** The checkpoint the course uses, as transformers.js loads it from the Hugging Face Hub. */
@@ -29,6 +28,8 @@ export type ModelChoice =
       /** True when HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE forbid downloads: the files must already be cached. */
       offline: boolean;
       endpoint: string;
+      /** Where downloaded files are cached: `build/hf-cache`, or `WORKBOOK_HF_CACHE` (see `hubCacheDir`). */
+      cacheDir: string;
       reason: string;
     }
   | {
@@ -63,10 +64,6 @@ function looksLikePath(value: string): boolean {
   return /^(\/|\.{1,2}(\/|\\|$)|~(\/|$)|[A-Za-z]:[\\/])/.test(value) || value.includes("\\");
 }
 
-function expandHome(value: string): string {
-  return value === "~" || value.startsWith("~/") ? path.join(os.homedir(), value.slice(1)) : value;
-}
-
 function endpointOf(env: Env): string {
   const endpoint = (env.HF_ENDPOINT ?? "").trim();
   if (!endpoint) return DEFAULT_HUB_ENDPOINT;
@@ -94,8 +91,9 @@ export function chooseModel(env: Env = process.env): ModelChoice {
   const requested = (env.WORKBOOK_MODEL ?? "").trim();
   const offline = offlineFlag(env);
   const endpoint = endpointOf(env);
+  const cacheDir = hubCacheDir(env);
   const hub = (id: string, isDefault: boolean, reason: string): ModelChoice => ({
-    kind: "hub", id, source: id, isDefault, offline: offline !== null, endpoint, reason: offline ? `${reason}, ${offline}` : reason,
+    kind: "hub", id, source: id, isDefault, offline: offline !== null, endpoint, cacheDir, reason: offline ? `${reason}, ${offline}` : reason,
   });
 
   if (requested === "") return offline ? fixtureChoice(offline) : hub(DEFAULT_HUB_MODEL, true, "default");
@@ -118,7 +116,7 @@ export function chooseModel(env: Env = process.env): ModelChoice {
 /**
  * The one place that picks the model: `WORKBOOK_MODEL` unset → the course's Hub checkpoint (the demo
  * fixture if `HF_HUB_OFFLINE=1`); `offline` → the fixture; an `owner/name` id or a directory → that.
- * Also points transformers.js at the choice (cache in `build/hf-cache`, downloads on or off).
+ * Also points transformers.js at the choice (cache in `build/hf-cache` or `WORKBOOK_HF_CACHE`, downloads on or off).
  */
 export function selectModel(env: Env = process.env): ModelChoice {
   const choice = chooseModel(env);

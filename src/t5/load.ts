@@ -12,7 +12,7 @@ import { T5_FIXTURE_NAME } from "../fixtures/t5";
 import { modelBanner } from "../model/banner";
 import { firstLine, ModelLoadError } from "../model/errors";
 import { ensureFixture } from "../model/fixture";
-import { fixtureDir, hubCacheDir } from "../model/paths";
+import { fixtureDir } from "../model/paths";
 import { chooseModel, OFFLINE_KEYWORD, type Env, type ModelChoice } from "../model/select";
 import { applyTransformersEnv } from "../model/transformers-env";
 
@@ -76,12 +76,9 @@ export function t5Banner(choice: ModelChoice, spec: Pick<T5Spec, "dModel" | "voc
     : `Model: offline demo T5 ${choice.name} (${choice.reason}): t5-small's files, inputs and outputs, but hand-built weights that copy the input (${sizes}), so its numbers differ from t5-small's.`;
 }
 
-function cachedHubFile(id: string, file: string): string {
-  return path.join(hubCacheDir(), ...id.split("/"), ...file.split("/"));
-}
-
+/** Where a model file is on disk: in the Hub cache (`choice.cacheDir`, laid out like the repo), or in the model's directory. */
 function localFile(choice: ModelChoice, file: string): string {
-  return choice.kind === "hub" ? cachedHubFile(choice.id, file) : path.join(choice.dir, file);
+  return choice.kind === "hub" ? path.join(choice.cacheDir, ...choice.id.split("/"), ...file.split("/")) : path.join(choice.dir, file);
 }
 
 function checkT5Directory(dir: string): void {

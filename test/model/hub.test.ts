@@ -3,6 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { ensureFixture, hubCacheDir, loadSentimentModel, ModelLoadError } from "../../src/model";
 import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
@@ -49,6 +50,31 @@ test("with HF_HUB_OFFLINE=1 a cached Hub model loads without asking the server",
   assert.equal(requests.length, before, "no request reached the server");
   assert.match(cached.banner, /from the local cache \(offline\)/);
   await cached.model.dispose();
+});
+
+test("WORKBOOK_HF_CACHE keeps downloads out of build/hf-cache: the files, onnxPath and the offline message use it", async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-hf-cache-"));
+  try {
+    const env = { WORKBOOK_MODEL: SERVED_ID, HF_ENDPOINT: endpoint, WORKBOOK_HF_CACHE: cacheDir };
+    const before = requests.length;
+    const moved = await loadSentimentModel({ env });
+    assert.ok(requests.slice(before).some((r) => r.endsWith("/onnx/model.onnx")), "downloaded again, not read from build/hf-cache");
+    assert.equal(moved.onnxPath("fp32"), path.join(cacheDir, "workbook-test", "served-demo", "onnx", "model.onnx"));
+    for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"]) {
+      assert.ok(fs.existsSync(path.join(cacheDir, "workbook-test", "served-demo", file)), `${file} is cached in WORKBOOK_HF_CACHE`);
+    }
+    await moved.model.dispose();
+    const cachedAt = requests.length;
+    const offline = await loadSentimentModel({ env: { ...env, HF_HUB_OFFLINE: "1" } });
+    assert.equal(requests.length, cachedAt, "offline, the moved cache serves it");
+    await offline.model.dispose();
+    await assert.rejects(
+      loadSentimentModel({ env: { ...env, WORKBOOK_MODEL: "workbook-test/never-downloaded", HF_HUB_OFFLINE: "1" } }),
+      (error: Error) => error instanceof ModelLoadError && error.message.includes(`is not in ${cacheDir} and HF_HUB_OFFLINE=1`),
+    );
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
 });
 
 test("with HF_HUB_OFFLINE=1 a Hub model that is not cached is refused, naming the id, the flag and the fix", async () => {

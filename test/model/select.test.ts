@@ -93,6 +93,28 @@ test("an unknown WORKBOOK_MODEL value is refused, listing what is accepted", () 
   }
 });
 
+test("WORKBOOK_HF_CACHE moves the Hub download cache (absolute, relative or ~); unset or blank, it is build/hf-cache", () => {
+  const dir = path.join(os.tmpdir(), "workbook-hf-cache-here");
+  assert.equal(hubCacheDir({}), path.join(projectRoot(), "build", "hf-cache"));
+  assert.equal(hubCacheDir({ WORKBOOK_HF_CACHE: "  " }), path.join(projectRoot(), "build", "hf-cache"));
+  assert.equal(hubCacheDir({ WORKBOOK_HF_CACHE: dir }), dir);
+  assert.equal(hubCacheDir({ WORKBOOK_HF_CACHE: path.relative(process.cwd(), dir) }), dir);
+  assert.equal(hubCacheDir({ WORKBOOK_HF_CACHE: "~/hf" }), path.join(os.homedir(), "hf"));
+  for (const env of [{}, { WORKBOOK_MODEL: "Xenova/bert-base-uncased" }, { HF_HUB_OFFLINE: "0" }]) {
+    const choice = chooseModel({ ...env, WORKBOOK_HF_CACHE: dir });
+    assert.ok(choice.kind === "hub" && choice.cacheDir === dir, JSON.stringify(env));
+  }
+  const unset = chooseModel({});
+  assert.ok(unset.kind === "hub" && unset.cacheDir === hubCacheDir({}));
+  const saved = { ...transformersEnv };
+  try {
+    selectModel({ WORKBOOK_HF_CACHE: dir });
+    assert.equal(transformersEnv.cacheDir, dir);
+  } finally {
+    Object.assign(transformersEnv, saved);
+  }
+});
+
 test("selectModel points transformers.js at build/: cache in build/hf-cache, downloads only for the Hub", () => {
   const saved = { ...transformersEnv };
   try {
