@@ -93,6 +93,23 @@ test("a Hub T5 is downloaded into build/hf-cache, and its ONNX paths point there
   await t5.model.dispose();
 });
 
+test("with WORKBOOK_HF_CACHE the Hub T5 is downloaded there, and its ONNX paths point there", async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-t5-cache-"));
+  try {
+    const choice = chooseT5Model({ WORKBOOK_HF_CACHE: cacheDir });
+    assert.ok(choice.kind === "hub" && choice.id === T5_DEFAULT_HUB_MODEL && choice.cacheDir === cacheDir, "the default T5 keeps the moved cache");
+    const t5 = await loadT5Model({ env: { WORKBOOK_MODEL: SERVED_ID, HF_ENDPOINT: endpoint, WORKBOOK_HF_CACHE: cacheDir } });
+    for (const part of ["encoder", "decoder"] as const) {
+      const file = path.join(cacheDir, "workbook-test", "t5-served", "onnx", path.basename(t5.onnxPath(part)));
+      assert.equal(t5.onnxPath(part), file);
+      assert.ok(fs.existsSync(file), `${part} is cached in WORKBOOK_HF_CACHE`);
+    }
+    await t5.model.dispose();
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
 test("a directory without the T5 files is refused, naming the missing ones and the fix", async () => {
   const sentimentDir = ensureFixture(SENTIMENT_FIXTURE_NAME).dir;
   await assert.rejects(loadT5Model({ env: { WORKBOOK_MODEL: sentimentDir } }), (error: unknown) => {
