@@ -3,14 +3,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { buildSite, type SiteResult } from "../../scripts/book/site";
 import { figureHtml, probabilityBars, tokenRows, tokenTableHtml } from "../../src/plot";
-import { chromiumMissing, launchBrowser, watchPage } from "./browser";
+import { chromiumMissing, launchBrowser, openPage, SCREENSHOTS } from "./browser";
 import { cleanCourse, HOSTILE, writeCourse } from "./fixture";
 
-const root = path.resolve(__dirname, "..", "..");
-const screenshots = path.join(root, "build", "screenshots");
 const skip = chromiumMissing();
 if (skip) console.log(`# skipping browser tests: ${skip}`);
 
@@ -21,22 +18,12 @@ before(async () => {
   if (skip) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-browser-"));
   site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
-  fs.mkdirSync(screenshots, { recursive: true });
   browser = await launchBrowser();
 });
 after(async () => { await browser?.close(); });
 
-/** Opens a file in a fresh tab, waits for every figure to draw, and returns what the page reported. */
-async function open(file: string, screenshot?: string) {
-  const page = await browser!.context.newPage();
-  const log = await watchPage(page);
-  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
-  const figures = await page.locator(".figure, .btp-figure").count();
-  await page.waitForFunction((n) => document.querySelectorAll(".main-svg").length >= n && document.querySelectorAll(".js-plotly-plot").length >= n, figures, { timeout: 15_000 });
-  const drawn = await page.locator(".js-plotly-plot").count();
-  if (screenshot) await page.screenshot({ path: path.join(screenshots, screenshot), fullPage: true });
-  return { page, log, figures, drawn };
-}
+/** Opens a file of the test site in a fresh tab (see openPage). */
+const open = (file: string, screenshot?: string) => openPage(browser!.context, file, screenshot);
 
 test("every page of the site loads from file:// with no console errors, no network requests and every figure drawn", { skip }, async () => {
   for (const file of site.pages) {
@@ -45,7 +32,7 @@ test("every page of the site loads from file:// with no console errors, no netwo
     assert.equal(drawn, figures, `${file}: every figure has a plot`);
     await page.close();
   }
-  assert.ok(fs.existsSync(path.join(screenshots, "book-02-attention.png")));
+  assert.ok(fs.existsSync(path.join(SCREENSHOTS, "book-02-attention.png")));
 });
 
 test("the hostile token is shown as text in the site's token table and figure labels, and runs nothing", { skip }, async () => {

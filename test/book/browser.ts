@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -52,4 +53,22 @@ export async function watchPage(page: Page): Promise<PageLog> {
   });
   await page.route(/^(https?|wss?|ftp):/, (route) => route.abort());
   return log;
+}
+
+/** Where browser tests put their screenshots (build/screenshots, git-ignored). */
+export const SCREENSHOTS = path.resolve(__dirname, "..", "..", "build", "screenshots");
+
+/** Opens a file in a fresh tab, waits until every figure has drawn (or 15 s), optionally screenshots it; returns what the page reported. */
+export async function openPage(context: BrowserContext, file: string, screenshot?: string) {
+  const page = await context.newPage();
+  const log = await watchPage(page);
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  const figures = await page.locator(".figure, .btp-figure").count();
+  await page.waitForFunction((n) => document.querySelectorAll(".main-svg").length >= n && document.querySelectorAll(".js-plotly-plot").length >= n, figures, { timeout: 15_000 });
+  const drawn = await page.locator(".js-plotly-plot").count();
+  if (screenshot) {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, screenshot), fullPage: true });
+  }
+  return { page, log, figures, drawn };
 }

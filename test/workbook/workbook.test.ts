@@ -4,8 +4,12 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readNotebook, runNotebooks, type NotebookOutcome } from "../../scripts/runner";
+import * as os from "node:os";
+import { buildSite } from "../../scripts/book/site";
+import { readNotebook, runNotebooks, serializeNotebook, type NotebookOutcome } from "../../scripts/runner";
+import { PLOTLY_MIME } from "../../src/plot";
 import { projectRoot } from "../../src/model";
+import { chromiumMissing, launchBrowser, openPage } from "../book/browser";
 
 const notebooksDir = path.join(projectRoot(), "notebooks");
 const names = fs.readdirSync(notebooksDir).filter((n) => n.endsWith(".ipynb") && !n.startsWith(".")).sort();
@@ -94,4 +98,34 @@ for (const name of names) {
 
 test("running the workbook leaves the source notebooks untouched", () => {
   for (const name of names) assert.equal(fs.readFileSync(path.join(notebooksDir, name), "utf8"), sources.get(name), name);
+});
+
+test("the course site built from these executed copies opens from file:// in Chromium, every figure drawn", { skip: chromiumMissing() ?? false }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-site-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const executed = path.join(dir, "executed");
+  fs.mkdirSync(executed);
+  let figuresShown = 0;
+  for (const outcome of outcomes) {
+    assert.ok(outcome.result, `${path.basename(outcome.path)} did not execute`);
+    fs.writeFileSync(path.join(executed, path.basename(outcome.path)), serializeNotebook(outcome.result.notebook));
+    for (const cell of outcome.result.notebook.cells) {
+      if (cell.cell_type === "code") figuresShown += cell.outputs.filter((o) => "data" in o && PLOTLY_MIME in o.data).length;
+    }
+  }
+  const site = await buildSite(executed, path.join(dir, "book"));
+  assert.deepEqual(site.issues, [], "no cell of the executed workbook is shown as failed");
+  assert.deepEqual(site.steps.map((step) => step.model.kind), names.map(() => "demo"), "every page says the offline demo model made its outputs");
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  let figuresDrawn = 0;
+  for (const file of site.pages) {
+    const { page, log, figures, drawn } = await openPage(browser.context, path.join(site.outDir, file), `course-${file.replace(/\.html$/, "")}.png`);
+    assert.deepEqual(log, { consoleErrors: [], pageErrors: [], dialogs: [], networkRequests: [] }, file);
+    assert.equal(drawn, figures, `${file}: every figure has a plot`);
+    figuresDrawn += drawn;
+    await page.close();
+  }
+  assert.ok(figuresShown > 0, "the notebooks show figures");
+  assert.equal(figuresDrawn, figuresShown, "every figure a notebook showed is drawn on its page");
 });
