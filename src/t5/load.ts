@@ -69,6 +69,10 @@ export function chooseT5Model(env: Env = process.env): ModelChoice {
 
 /** One line saying which T5 runs; the demo's line says that its sizes differ, since only its layout is t5-small's. */
 export function t5Banner(choice: ModelChoice, spec: Pick<T5Spec, "dModel" | "vocabSize">): string {
+  if (choice.kind === "hub" && choice.isDefault) {
+    // modelBanner would call it "the course's checkpoint": the course has no T5, and no T5 figures to compare with.
+    return `Model: ${choice.id}, this notebook's default checkpoint (Hugging Face Hub${choice.offline ? ", from the local cache (offline)" : ""}).`;
+  }
   if (choice.kind !== "fixture") return modelBanner(choice);
   const sizes = `d_model ${spec.dModel}, vocab ${spec.vocabSize} instead of t5-small's 512 and 32128`;
   return choice.hubProblem
