@@ -20,6 +20,7 @@ const expectations: Record<string, RegExp[]> = {
   "02-tokenizer.ipynb": [
     /tensor\(\[\[  101,  1045,  1005,  2310,  2042,  3403,  2005,  1037, 17662, 12172,  2607,  2026,  2878,  2166,  1012,   102\],/,
     /dtype=int64, dims=\[2, 16\]\)/, /✓ input_ids equal the course's/, /✓ attention_mask equals the course's/, /"\[PAD\]"\s+0\s+0 \(padding\)/,
+    /positions 509–511: what a wonderful\n/, /the truncated text ends without \[SEP\]/,
   ],
   "03-base-model.ipynb": [/dtype=float32, dims=\[2, 16, 768\]\)/, /✓ hidden size equals the word-embedding width \(768\)/],
   "04-logits.ipynb": [/✓ logits are \[sentences, labels\] \(\[2, 2\]\)/, /✓ the head by hand equals the model's logits/, /✓ recomputeHead equals the model's logits/],
