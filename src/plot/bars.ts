@@ -1,5 +1,5 @@
 import type { Data } from "plotly.js";
-import { labelledAxis, plotlyText, positions, titleOf, type Figure } from "./figure";
+import { labelledAxis, plotlyText, positions, templateText, titleOf, type Figure } from "./figure";
 import { checkLabels, toMatrix, type NumericMatrix } from "./validate";
 
 /** Options for `probabilityBars`. */
@@ -26,7 +26,7 @@ export function probabilityBars(
     text: rows.map((row) => row[c].toFixed(3)),
     textposition: "outside",
     customdata: hoverSentences,
-    hovertemplate: `%{customdata}<br>${plotlyText(label)}: %{y:.4f}<extra></extra>`,
+    hovertemplate: `%{customdata}<br>${templateText(label)}: %{y:.4f}<extra></extra>`,
   }));
   return {
     data,

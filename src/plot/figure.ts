@@ -12,6 +12,14 @@ export function plotlyText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/**
+ * Text placed inside a Plotly hovertemplate: escaped like plotlyText, and with a zero-width space after every `%`
+ * so that a label such as "%{y}" is shown as written instead of being filled in as a template variable.
+ */
+export function templateText(text: string): string {
+  return plotlyText(text).replace(/%/g, "%\u200b");
+}
+
 /** Shortens a long label for an axis tick (the full text stays in the hover). */
 export function shorten(text: string, max = 32): string {
   const chars = [...text];

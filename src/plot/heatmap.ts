@@ -1,5 +1,5 @@
 import type { ColorScale, Data, Layout } from "plotly.js";
-import { labelledAxis, plotlyText, positions, titleOf, type Figure } from "./figure";
+import { labelledAxis, plotlyText, positions, templateText, titleOf, type Figure } from "./figure";
 import { checkLabels, toMatrix, type NumericMatrix } from "./validate";
 
 /** Options for `heatmap`: labels are optional per axis (without them the axis shows indices). */
@@ -40,7 +40,7 @@ export function heatmap(values: NumericMatrix, options: HeatmapOptions = {}): Fi
     x: positions(z[0].length),
     y: positions(z.length),
     text: hover as unknown as string[],
-    hovertemplate: `%{text}<br>${plotlyText(options.valueName ?? "value")}: %{z:.4f}<extra></extra>`,
+    hovertemplate: `%{text}<br>${templateText(options.valueName ?? "value")}: %{z:.4f}<extra></extra>`,
     colorscale: options.colorscale ?? "Viridis",
     zmin: options.zmin,
     zmax: options.zmax,

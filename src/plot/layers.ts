@@ -1,5 +1,5 @@
 import type { Data } from "plotly.js";
-import { labelledAxis, plotlyText, positions, titleOf, type Figure } from "./figure";
+import { labelledAxis, plotlyText, positions, templateText, titleOf, type Figure } from "./figure";
 import { heatmap } from "./heatmap";
 import { checkLabels, toMatrix, type NumericMatrix } from "./validate";
 
@@ -32,7 +32,7 @@ export function layerLines(values: NumericMatrix, options: LayerFigureOptions): 
     name: plotlyText(`${s}: ${name}`),
     x: positions(z.length),
     y: z.map((row) => row[s]),
-    hovertemplate: `${plotlyText(`${s}: ${name}`)}<br>layer %{x}<br>${valueName}: %{y:.4f}<extra></extra>`,
+    hovertemplate: `${templateText(`${s}: ${name}`)}<br>layer %{x}<br>${templateText(options.valueName ?? "value")}: %{y:.4f}<extra></extra>`,
   }));
   return {
     data,

@@ -97,6 +97,17 @@ test("labels that look like markup are escaped for Plotly, which would otherwise
   assert.deepEqual(fig.layout.xaxis?.ticktext, ["&lt;b&gt;x&lt;/b&gt;"]);
 });
 
+test("user text inside a hover template is not read as a template variable: a label \"%{y}\" stays literal", () => {
+  const variables = (template: string) => [...template.matchAll(/%\{([^}]*)\}/g)].map((m) => m[1]);
+  const bars = probabilityBars(["s"], ["%{y}"], [[1]]);
+  assert.deepEqual(variables(traces(bars)[0].hovertemplate), ["customdata", "y:.4f"]);
+  const lines = layerLines([[0.5]], { series: ["%{x}"], valueName: "%{y}" });
+  assert.deepEqual(variables(traces(lines)[0].hovertemplate), ["x", "y:.4f"]);
+  const map = heatmap([[1]], { rowLabels: ["a"], columnLabels: ["b"], valueName: "%{z}" });
+  assert.deepEqual(variables(traces(map)[0].hovertemplate), ["text", "z:.4f"]);
+  assert.match(traces(bars)[0].hovertemplate, /%\u200b\{y\}/, "the label is still there, with a zero-width space after %");
+});
+
 test("mismatched lengths name the argument and both sizes", () => {
   assert.throws(() => probabilityBars(sentences, ["only one"], probabilities), /labels has 1 entries but the columns of probabilities number 2/);
   assert.throws(() => probabilityBars(["one"], labels, probabilities), /sentences has 1 entries but the rows of probabilities number 2/);
