@@ -8,14 +8,23 @@ function shown(dir: string): string {
   return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : dir;
 }
 
-/** The one line a notebook prints at the top: which model runs, why, and whether its numbers match the course. */
-export function modelBanner(choice: ModelChoice): string {
+/** What a banner calls the default checkpoint, and whose numbers another model's are compared with. */
+export interface BannerWording {
+  defaultCheckpoint: string;
+  reference: string;
+}
+
+/** The sentiment notebooks' wording: the default is the course's checkpoint, numbers are compared with the course. */
+export const COURSE_WORDING: BannerWording = { defaultCheckpoint: "the course's checkpoint", reference: "the course" };
+
+/** The one line a notebook prints at the top: which model runs, why, and whether its numbers match the reference. */
+export function modelBanner(choice: ModelChoice, wording: BannerWording = COURSE_WORDING): string {
   switch (choice.kind) {
     case "hub": {
       const cached = choice.offline ? ", from the local cache (offline)" : "";
       return choice.isDefault
-        ? `Model: ${choice.id}, the course's checkpoint (Hugging Face Hub${cached}).`
-        : `Model: ${choice.id} (Hugging Face Hub${cached}; ${choice.reason}): numbers will differ from the course.`;
+        ? `Model: ${choice.id}, ${wording.defaultCheckpoint} (Hugging Face Hub${cached}).`
+        : `Model: ${choice.id} (Hugging Face Hub${cached}; ${choice.reason}): numbers will differ from ${wording.reference}.`;
     }
     case "fixture":
       return choice.hubProblem
@@ -23,6 +32,6 @@ export function modelBanner(choice: ModelChoice): string {
             `its numbers differ from the course. Set WORKBOOK_MODEL=offline to skip the Hub check.`
         : `Model: offline demo model ${choice.name} (${choice.reason}; ${shown(choice.dir)}): the course's shapes, but its numbers differ from the course.`;
     case "directory":
-      return `Model: local directory ${shown(choice.dir)} (${choice.reason}): numbers may differ from the course.`;
+      return `Model: local directory ${shown(choice.dir)} (${choice.reason}): numbers may differ from ${wording.reference}.`;
   }
 }

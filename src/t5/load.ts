@@ -9,7 +9,7 @@ import {
   type PreTrainedTokenizer,
 } from "@huggingface/transformers";
 import { T5_FIXTURE_NAME } from "../fixtures/t5";
-import { modelBanner } from "../model/banner";
+import { modelBanner, type BannerWording } from "../model/banner";
 import { firstLine, ModelLoadError } from "../model/errors";
 import { ensureFixture } from "../model/fixture";
 import { fixtureDir } from "../model/paths";
@@ -67,13 +67,12 @@ export function chooseT5Model(env: Env = process.env): ModelChoice {
   return choice;
 }
 
+// The course has no T5 figures: the default is this notebook's own, and other models are compared with t5-small.
+const T5_WORDING: BannerWording = { defaultCheckpoint: "this notebook's default checkpoint", reference: "t5-small's" };
+
 /** One line saying which T5 runs; the demo's line says that its sizes differ, since only its layout is t5-small's. */
 export function t5Banner(choice: ModelChoice, spec: Pick<T5Spec, "dModel" | "vocabSize">): string {
-  if (choice.kind === "hub" && choice.isDefault) {
-    // modelBanner would call it "the course's checkpoint": the course has no T5, and no T5 figures to compare with.
-    return `Model: ${choice.id}, this notebook's default checkpoint (Hugging Face Hub${choice.offline ? ", from the local cache (offline)" : ""}).`;
-  }
-  if (choice.kind !== "fixture") return modelBanner(choice);
+  if (choice.kind !== "fixture") return modelBanner(choice, T5_WORDING);
   const sizes = `d_model ${spec.dModel}, vocab ${spec.vocabSize} instead of t5-small's 512 and 32128`;
   return choice.hubProblem
     ? `Model: offline demo T5 ${choice.name}, because the Hugging Face Hub cannot be reached (${choice.hubProblem}): it is hand-built and copies its input (${sizes}), so its numbers differ from t5-small's. Set WORKBOOK_MODEL=${OFFLINE_KEYWORD} to skip the Hub check.`

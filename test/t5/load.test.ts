@@ -53,6 +53,9 @@ test("the demo's banner is one line saying it copies its input and that its size
   assert.ok(!banner.includes("\n"));
   assert.match(banner, /^Model: offline demo T5 t5-demo \(WORKBOOK_MODEL=offline\).*copy the input.*d_model 96, vocab 4224 instead of t5-small's 512 and 32128/);
   assert.equal(t5Banner(chooseT5Model({}), { dModel: 512, vocabSize: 32128 }), "Model: Xenova/t5-small, this notebook's default checkpoint (Hugging Face Hub).");
+  const other = t5Banner(chooseT5Model({ WORKBOOK_MODEL: "someone/flan-t5-tiny" }), { dModel: 512, vocabSize: 32128 });
+  assert.match(other, /^Model: someone\/flan-t5-tiny \(Hugging Face Hub; .*\): numbers will differ from t5-small's\.$/);
+  assert.doesNotMatch(other, /course/, "the course has no T5 figures to compare with");
 });
 
 test("offline, the demo loads with its numbers read from its config and tokenizer", async () => {
