@@ -1,4 +1,5 @@
 /** Command-line arguments of `npm run bench`. */
+import { resolve } from "node:path";
 import { parseCommandLine, UsageError } from "../cli-usage";
 
 export { UsageError };
@@ -32,6 +33,23 @@ Measures the workbook's steps against their peers on this machine, prints the fi
 
 Environment: WORKBOOK_MODEL picks the model as in the notebooks; PYTHON the interpreter with nbclient
 (default /usr/bin/python3).`;
+
+/**
+ * What the bench may overwrite: a file it wrote before (a report of schema 1 made by \`npm run bench\`) or a new file,
+ * never a source, a notebook it times, or anything in a source folder.
+ */
+export function benchOutputGuard(notebooks: readonly string[]) {
+  return {
+    tool: "npm run bench",
+    flag: "--out",
+    projectRoot: resolve(__dirname, "..", ".."),
+    inputs: notebooks.map((nb) => ({ flag: "NOTEBOOK", path: nb })),
+    isOwnFile: (text: string) => {
+      const report = JSON.parse(text) as { schema?: unknown; command?: unknown };
+      return report.schema === 1 && typeof report.command === "string" && report.command.startsWith("npm run bench");
+    },
+  };
+}
 
 /** Parses argv (without node and script); throws UsageError naming the bad argument. */
 export function parseBenchArgs(argv: string[]): BenchCliOptions {

@@ -1,7 +1,8 @@
 /** `npm run bench`: measures the workbook's steps against their peers, prints the figures, writes build/bench.json. */
 import { resolve } from "node:path";
 import { parseOrExitCode } from "../cli-usage";
-import { parseBenchArgs, USAGE } from "./cli-args";
+import { checkOutputFile, OutputPathError } from "../output-dir";
+import { benchOutputGuard, parseBenchArgs, USAGE } from "./cli-args";
 import { formatReport, writeFileAtomic } from "./report";
 import { FULL_SETTINGS, QUICK_SETTINGS, runBench } from "./suite";
 
@@ -9,14 +10,25 @@ async function main(argv: string[]): Promise<number> {
   const options = parseOrExitCode("bench", USAGE, () => parseBenchArgs(argv));
   if (typeof options === "number") return options;
   const out = resolve(process.cwd(), options.out);
+  const notebooks = options.notebooks.map((p) => resolve(process.cwd(), p));
+  const guard = benchOutputGuard(notebooks);
+  try {
+    // Before minutes of measuring: a --out that would overwrite a source or another file is refused now.
+    checkOutputFile(out, guard);
+  } catch (error) {
+    if (!(error instanceof OutputPathError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n`);
+    return 2;
+  }
   const report = await runBench({
     mode: options.quick ? "quick" : "full",
     settings: options.quick ? QUICK_SETTINGS : FULL_SETTINGS,
     skipNotebooks: options.skipNotebooks,
-    notebooks: options.notebooks.map((p) => resolve(process.cwd(), p)),
+    notebooks,
     command: ["npm run bench", ...(argv.length > 0 ? ["--", ...argv] : [])].join(" "),
   });
   process.stdout.write(`${formatReport(report)}\n`);
+  checkOutputFile(out, guard);
   writeFileAtomic(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nwritten: ${out}\n`);
   return 0;

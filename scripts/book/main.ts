@@ -2,19 +2,21 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { parseCommandLine, parseOrExitCode, UsageError } from "../cli-usage";
-import { staleReason } from "./freshness";
-import { buildSite } from "./site";
+import { checkOutputDir, OutputPathError } from "../output-dir";
+import { assessCopies, needsRun, type CopyState } from "./freshness";
+import { bookGuard, buildSite, PROJECT_ROOT, type SiteOptions } from "./site";
 
-const root = path.resolve(__dirname, "..", "..");
+const root = PROJECT_ROOT;
 
 const USAGE = `usage: npm run book -- [--executed DIR] [--notebooks DIR] [--out DIR] [--no-run]
 
 Renders the executed workbook into a static course site that opens from file:// with no network.
 
   --executed DIR    executed notebooks to render (default: build/executed)
-  --notebooks DIR   their sources, to tell whether the executed copies are stale (default: notebooks)
-  --out DIR         where the site goes (default: build/book)
-  --no-run          do not run \`npm run workbook\` first, even when the executed copies are missing or stale
+  --notebooks DIR   their sources: executed copies are checked against them by content hash, and the
+                    ones that are missing, stale or failed are executed first (default: notebooks)
+  --out DIR         where the site goes (default: build/book); a folder the book made, or a new or empty one
+  --no-run          do not execute anything: pages that are stale, failed or missing are marked, exit 1
   -h, --help        show this help`;
 
 interface BookOptions {
@@ -47,27 +49,74 @@ function parseBookArgs(argv: string[]): BookOptions {
   };
 }
 
-/** Runs `npm run workbook` when the executed notebooks are missing or older than their sources; returns false if it failed. */
+/** Where the book reads and writes, as buildSite takes it. */
+function siteOptions(options: BookOptions): SiteOptions {
+  return { notebooksDir: options.notebooks, helperDir: path.join(path.dirname(options.notebooks), "dist"), defaultOut: path.join(root, "build", "book") };
+}
+
+/** A path as the user would type it from here. */
+function shown(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p;
+}
+
+/**
+ * Executes, into --executed, only the notebooks of --notebooks whose copy is missing, stale (source or helper
+ * module changed, by content hash), failed or unproven; returns false if that run failed.
+ */
 function refreshWorkbook(options: BookOptions): boolean {
-  const reason = options.noRun ? undefined : staleReason(options.notebooks, options.executed);
-  if (!reason) return true;
-  console.log(`book: ${reason}; running \`npm run workbook\` first`);
-  const run = spawnSync("npm", ["run", "workbook"], { cwd: root, stdio: "inherit" });
+  if (options.noRun) return true;
+  const states = assessCopies(options.executed, options.notebooks, siteOptions(options).helperDir);
+  const toRun = states.filter(needsRun);
+  const sources = states.filter((s) => s.source !== undefined).length;
+  if (toRun.length === 0) {
+    console.log(`book: all ${sources} executed copies in ${shown(options.executed)} match their sources`);
+    return true;
+  }
+  console.log(`book: executing ${toRun.length} of ${sources} notebooks into ${shown(options.executed)}:`);
+  for (const state of toRun) console.log(`  ${state.name}: ${state.why}`);
+  const args = ["run", "--silent", "workbook", "--", "--out", options.executed, ...toRun.map((s) => s.source!)];
+  const run = spawnSync("npm", args, { cwd: root, stdio: "inherit" });
   if (run.status === 0) return true;
   console.error(`book: \`npm run workbook\` failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`}); building the book from what it wrote, with failures shown`);
   return false;
 }
 
+/** The build log's lines about copies that are not clean; true when one of them must fail the build. */
+function reportCopies(copies: readonly CopyState[]): boolean {
+  let failing = false;
+  for (const copy of copies) {
+    if (copy.kind === "orphan") console.error(`book: warning: ${copy.name} left out: ${copy.why}`);
+    else {
+      failing = true;
+      const what = copy.kind === "missing" ? "has no page" : copy.kind === "stale" ? "is marked out of date" : copy.kind === "failed" ? "is marked as a failed run" : "is marked as not verified";
+      console.error(`book: ${copy.name} ${what}: ${copy.why}`);
+    }
+  }
+  return failing;
+}
+
 async function main(argv: string[]): Promise<number> {
   const options = parseOrExitCode("book", USAGE, () => parseBookArgs(argv));
   if (typeof options === "number") return options;
+  try {
+    // Refuse a dangerous --out before anything runs.
+    checkOutputDir(options.out, bookGuard(options.executed, siteOptions(options)));
+  } catch (error) {
+    if (!(error instanceof OutputPathError)) throw error;
+    console.error(`book: ${error.message}`);
+    return 2;
+  }
   const workbookOk = refreshWorkbook(options);
-  const site = await buildSite(options.executed, options.out);
-  for (const step of site.steps) console.log(`book: ${step.slug}.html  ${step.title}  [${step.model.kind}: ${step.model.text}]`);
-  const shown = path.relative(process.cwd(), site.outDir);
-  console.log(`book: wrote ${site.pages.length} pages to ${shown && !shown.startsWith("..") ? shown : site.outDir}/ (open index.html)`);
+  const site = await buildSite(options.executed, options.out, siteOptions(options));
+  // The model line once per model, not on every page's line.
+  const models = [...new Set(site.steps.map((s) => `${s.model.kind}: ${s.model.text}`))];
+  for (const step of site.steps) console.log(`book: ${step.slug}.html  ${step.title}${models.length > 1 ? `  [model ${models.indexOf(`${step.model.kind}: ${step.model.text}`) + 1}]` : ""}`);
+  models.forEach((model, i) => console.log(`book: model${models.length > 1 ? ` ${i + 1}` : ""}: ${model}`));
+  console.log(`book: wrote ${site.pages.length} pages to ${shown(site.outDir)}/ (open index.html)`);
+  const copiesFail = reportCopies(site.copies);
   for (const issue of site.issues) console.error(`book: ${issue.slug}.ipynb cell ${issue.cell} ${issue.problem}; see ${issue.slug}.html#cell-${issue.cell}`);
-  return site.issues.length === 0 && workbookOk ? 0 : 1;
+  return site.issues.length === 0 && !copiesFail && workbookOk ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {

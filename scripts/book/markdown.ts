@@ -32,7 +32,9 @@ function isSafeLink(href: string): boolean {
  * remote images turned into links so opening a page never fetches anything, and links or images with a
  * scheme that can run code (`javascript:` and the like) shown as their text only.
  */
-export function createMarkdown(): (markdown: string) => string {
+export function createMarkdown(): (markdown: string, attachments?: Record<string, unknown>) => string {
+  // The attachments of the markdown cell being rendered (marked's renderer has no per-call context).
+  let attachments: Record<string, unknown> = {};
   const marked = new Marked({ gfm: true });
   marked.use({
     extensions: [
@@ -67,6 +69,7 @@ export function createMarkdown(): (markdown: string) => string {
         return `<a href="${escapeHtml(href)}"${token.title ? ` title="${escapeHtml(token.title)}"` : ""}>${inner}</a>`;
       },
       image(token: Tokens.Image) {
+        if (/^attachment:/i.test(token.href.trim())) return attachmentImage(token.href.trim().slice("attachment:".length), token.text, attachments);
         const inlineImage = /^data:image\/(png|jpeg|gif|webp);/i.test(token.href.trim());
         if (!isSafeLink(token.href) && !inlineImage) return escapeHtml(token.text || "(image not shown)");
         if (isRemote(token.href)) return `<a href="${escapeHtml(token.href)}">${escapeHtml(token.text || token.href)}</a>`;
@@ -74,5 +77,31 @@ export function createMarkdown(): (markdown: string) => string {
       },
     },
   });
-  return (markdown) => marked.parse(markdown, { async: false });
+  return (markdown, cellAttachments) => {
+    attachments = cellAttachments && typeof cellAttachments === "object" ? cellAttachments : {};
+    return marked.parse(markdown, { async: false });
+  };
+}
+
+/** Image types an attachment may be shown as; an <img> runs no script, even from SVG. */
+const ATTACHMENT_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"];
+
+/** `![alt](attachment:name)`: the cell's attached image as a data: URL, or its alt text when it is missing or not an image. */
+function attachmentImage(rawName: string, alt: string, attachments: Record<string, unknown>): string {
+  let name = rawName;
+  try {
+    name = decodeURIComponent(rawName);
+  } catch {
+    // a name with a stray % is looked up as written
+  }
+  const bundle = Object.hasOwn(attachments, name) ? attachments[name] : undefined;
+  const data = bundle && typeof bundle === "object" ? (bundle as Record<string, unknown>) : {};
+  const mime = ATTACHMENT_TYPES.find((type) => typeof data[type] === "string" || Array.isArray(data[type]));
+  if (!mime) return `<span class="missing-attachment">${escapeHtml(alt || name)} (attachment ${escapeHtml(name)} not shown)</span>`;
+  const value = data[mime];
+  const payload = Array.isArray(value) ? value.join("") : String(value);
+  const base64 = mime === "image/svg+xml" && payload.trimStart().startsWith("<")
+    ? Buffer.from(payload, "utf8").toString("base64")
+    : payload.replace(/[^A-Za-z0-9+/=]/g, "");
+  return `<img src="data:${mime};base64,${base64}" alt="${escapeHtml(alt)}">`;
 }

@@ -8,8 +8,8 @@ export interface DataOutput { output_type: "display_data" | "execute_result"; da
 export interface ErrorOutput { output_type: "error"; ename: string; evalue: string; traceback: string[] }
 export type Output = StreamOutput | DataOutput | ErrorOutput;
 
-export interface CodeCell { cell_type: "code"; source: MultilineString; execution_count: number | null; outputs: Output[]; metadata: { tags?: string[] } }
-export interface TextCell { cell_type: "markdown" | "raw"; source: MultilineString; metadata: Record<string, unknown> }
+export interface CodeCell { cell_type: "code"; source: MultilineString; execution_count: unknown; outputs: Output[]; metadata: { tags?: string[]; jupyter?: Record<string, unknown> } }
+export interface TextCell { cell_type: "markdown" | "raw"; source: MultilineString; metadata: Record<string, unknown>; attachments?: Record<string, Record<string, unknown>> }
 export type Cell = CodeCell | TextCell;
 
 export interface Notebook {
@@ -20,7 +20,9 @@ export interface Notebook {
 
 /** Joins a notebook text field that may be stored as a list of lines. */
 export function text(value: MultilineString | undefined): string {
-  return Array.isArray(value) ? value.join("") : value ?? "";
+  // Malformed notebooks may hold numbers or objects here: they count as no text rather than crashing the book.
+  if (Array.isArray(value)) return value.filter((line) => typeof line === "string").join("");
+  return typeof value === "string" ? value : "";
 }
 
 /** Reads and minimally checks an executed notebook; the error names the file and what is wrong. */

@@ -1,6 +1,7 @@
 import { escapeHtml } from "./escape";
+import type { CopyState } from "./freshness";
 import type { ModelNote } from "./model-note";
-import { text, type Notebook, type Output } from "./notebook";
+import { text, type CodeCell, type Notebook, type Output } from "./notebook";
 import { renderOutput, type OutputContext } from "./outputs";
 import { cellProblem } from "./problems";
 
@@ -13,6 +14,8 @@ export interface Step {
   summary: string;
   notebook: Notebook;
   model: ModelNote;
+  /** How the executed copy stands against its source (contract 1); a page that is not clean says so at the top. */
+  copy?: CopyState;
 }
 
 /** What went wrong in one cell, for the page banner and the CLI's exit status. */
@@ -20,8 +23,24 @@ export interface CellIssue { slug: string; cell: number; problem: string }
 
 export const SITE_TITLE = "Behind the pipeline";
 
-/** Content-Security-Policy for every page: scripts, styles and fonts from the site's own files, nothing from the network. */
-const CSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:";
+/**
+ * Content-Security-Policy for every page. Only the site's own script files run (no inline script, no handler, no
+ * javascript: URL, whatever an output holds); styles, images and fonts come from the site's files or data: URLs;
+ * nothing from the network, no frames, plugins, forms or <base>.
+ */
+export const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'";
+
+/** The href of a step's page: the file name URL-encoded, so ':', '?', '#' and '%' in a notebook name stay part of it. */
+export function pageHref(slug: string): string {
+  return escapeHtml(`${encodeURIComponent(slug)}.html`);
+}
+
+/** What the prompt shows: In [n] for an execution number, nothing else from the notebook. */
+function promptText(count: unknown): string {
+  if (count === null || count === undefined) return "[ ]";
+  return Number.isSafeInteger(count) ? `[${count as number}]` : "[?]";
+}
 
 /** The HTML document around a page body. */
 function document(title: string, body: string): string {
@@ -91,27 +110,67 @@ function navigation(steps: readonly Step[], index: number): string {
   const prev = steps[index - 1];
   const next = steps[index + 1];
   const link = (step: Step | undefined, rel: string, label: string) =>
-    step ? `<a class="${rel}" rel="${rel}" href="${escapeHtml(step.slug)}.html">${label} ${escapeHtml(step.title)}</a>` : `<span class="${rel} none"></span>`;
+    step ? `<a class="${rel}" rel="${rel}" href="${pageHref(step.slug)}">${label} ${escapeHtml(step.title)}</a>` : `<span class="${rel} none"></span>`;
   return `<nav class="steps">${link(prev, "prev", "←")}<a class="contents" href="index.html">Contents</a>${link(next, "next", "→")}</nav>`;
 }
 
 /** Renders one step's page; returns the HTML and the cells that failed or did not run. */
-export function renderStepPage(steps: readonly Step[], index: number, tools: { markdown: (s: string) => string; highlight: (code: string) => string }): { html: string; issues: CellIssue[] } {
+/** The tools a page is rendered with. */
+export interface PageTools {
+  markdown: (source: string, attachments?: Record<string, unknown>) => string;
+  highlight: (code: string) => string;
+  sanitize: (html: string) => string;
+}
+
+/** True for a worked answer (contract 2): a code cell tagged "answer". */
+export function isAnswerCell(cell: { cell_type: string; metadata?: { tags?: unknown } }): boolean {
+  const tags = cell.metadata?.tags;
+  return cell.cell_type === "code" && Array.isArray(tags) && tags.includes("answer");
+}
+
+/** One code cell: prompt, source, a note when it failed or did not run, outputs; an answer folded in <details>. */
+function codeCell(cell: CodeCell, i: number, slug: string, ctx: OutputContext, tools: PageTools, issues: CellIssue[]): string {
+  const source = text(cell.source);
+  const problem = cellProblem(cell);
+  if (problem) issues.push({ slug, cell: i + 1, problem });
+  const outputs = mergeStreams(Array.isArray(cell.outputs) ? cell.outputs : []).map((o) => renderOutput(o, ctx)).join("\n");
+  const flag = problem ? `<p class="cell-problem">This cell ${problem === "failed" ? "failed" : "did not run"} when the workbook was executed.</p>` : "";
+  const body = `<div class="prompt">${promptText(cell.execution_count)}</div><div class="body">` +
+    `<div class="source">${tools.highlight(source)}</div>${flag}${outputs ? `<div class="outputs">${outputs}</div>` : ""}</div>`;
+  const classes = `cell code${problem ? " problem" : ""}`;
+  if (isAnswerCell(cell)) {
+    return `<section class="cell answer" id="cell-${i + 1}"><details${problem ? " open" : ""}><summary>Show the answer</summary>` +
+      `<div class="${classes}">${body}</div></details></section>`;
+  }
+  return `<section class="${classes}" id="cell-${i + 1}">${body}</section>`;
+}
+
+/** The banner of a page whose executed copy is not a clean run of its current source. */
+function copyBanner(copy: CopyState | undefined): string {
+  if (!copy || copy.kind === "clean") return "";
+  const lead = copy.kind === "stale" ? "This page is out of date:" : copy.kind === "failed" ? "This page comes from a failed run:"
+    : "This page is not verified:";
+  return `<aside class="run-problems page-${copy.kind}" role="alert"><strong>${escapeHtml(lead)}</strong> ${escapeHtml(copy.why)}. ` +
+    "Its outputs may not match the code shown. Run <code>npm run book</code> again to re-execute it.</aside>";
+}
+
+/** Renders one step's page; returns the HTML and the cells that failed, did not run or could not be shown. */
+export function renderStepPage(steps: readonly Step[], index: number, tools: PageTools): { html: string; issues: CellIssue[] } {
   const step = steps[index];
   let figures = 0;
-  const ctx: OutputContext = { markdown: tools.markdown, nextFigureId: () => `figure-${++figures}` };
+  const ctx: OutputContext = { markdown: tools.markdown, sanitize: tools.sanitize, nextFigureId: () => `figure-${++figures}` };
   const issues: CellIssue[] = [];
   const cells = step.notebook.cells.map((cell, i) => {
-    const source = text(cell.source);
-    if (cell.cell_type === "markdown") return `<section class="cell markdown">${tools.markdown(source)}</section>`;
-    if (cell.cell_type !== "code") return `<section class="cell raw"><pre>${escapeHtml(source)}</pre></section>`;
-    const problem = cellProblem(cell);
-    if (problem) issues.push({ slug: step.slug, cell: i + 1, problem });
-    const prompt = cell.execution_count == null ? "[ ]" : `[${cell.execution_count}]`;
-    const outputs = mergeStreams(cell.outputs ?? []).map((o) => renderOutput(o, ctx)).join("\n");
-    const flag = problem ? `<p class="cell-problem">This cell ${problem === "failed" ? "failed" : "did not run"} when the workbook was executed.</p>` : "";
-    return `<section class="cell code${problem ? " problem" : ""}" id="cell-${i + 1}"><div class="prompt">${prompt}</div><div class="body">` +
-      `<div class="source">${tools.highlight(source)}</div>${flag}${outputs ? `<div class="outputs">${outputs}</div>` : ""}</div></section>`;
+    try {
+      if (cell.cell_type === "markdown") return `<section class="cell markdown">${tools.markdown(text(cell.source), cell.attachments)}</section>`;
+      if (cell.cell_type !== "code") return `<section class="cell raw"><pre>${escapeHtml(text(cell.source))}</pre></section>`;
+      return codeCell(cell, i, step.slug, ctx, tools, issues);
+    } catch (error) {
+      // One malformed cell is named and shown as such; the rest of the book is still built.
+      const why = (error as Error).message;
+      issues.push({ slug: step.slug, cell: i + 1, problem: `could not be shown (${why})` });
+      return `<section class="cell problem" id="cell-${i + 1}"><p class="cell-problem">This cell could not be shown: ${escapeHtml(why)}</p></section>`;
+    }
   });
   const banner = issues.length === 0 ? "" :
     `<aside class="run-problems" role="alert"><strong>This notebook did not run cleanly.</strong> ` +
@@ -119,6 +178,7 @@ export function renderStepPage(steps: readonly Step[], index: number, tools: { m
   const nav = navigation(steps, index);
   const body = `<header class="site"><a href="index.html">${escapeHtml(SITE_TITLE)}</a> · step ${index + 1} of ${steps.length}</header>
 ${nav}
+${copyBanner(step.copy)}
 ${modelNote(step.model)}
 ${banner}
 <main>
@@ -129,12 +189,18 @@ ${nav}`;
 }
 
 /** The table of contents: one line per step, with the model(s) behind the outputs. */
-export function renderIndexPage(steps: readonly Step[], issues: readonly CellIssue[]): string {
+export function renderIndexPage(steps: readonly Step[], issues: readonly CellIssue[], missing: readonly CopyState[] = []): string {
   const items = steps.map((step, i) => {
+    const copy = step.copy && step.copy.kind !== "clean" ? ` <span class="toc-problem">(${escapeHtml(step.copy.kind === "stale" ? "out of date" : step.copy.kind === "failed" ? "failed run" : "not verified")})</span>` : "";
     const broken = issues.some((issue) => issue.slug === step.slug) ? ` <span class="toc-problem">(did not run cleanly)</span>` : "";
     const summary = step.summary ? ` <span class="toc-summary">— ${escapeHtml(step.summary)}</span>` : "";
-    return `<li><a href="${escapeHtml(step.slug)}.html"><span class="toc-number">${i + 1}.</span> ${escapeHtml(step.title)}</a>${summary}${broken}</li>`;
+    // Titles such as "1 · The pipeline in one call" carry their own number; others get the step's.
+    const number = /^\d+\s*[·.:)-]/.test(step.title) ? "" : `<span class="toc-number">${i + 1}.</span> `;
+    return `<li><a href="${pageHref(step.slug)}">${number}${escapeHtml(step.title)}</a>${summary}${copy}${broken}</li>`;
   });
+  const absent = missing.map((copy) => `<li class="toc-missing">${escapeHtml(copy.name)} <span class="toc-problem">(not executed: no page)</span></li>`);
+  const incomplete = absent.length === 0 ? "" :
+    `<aside class="run-problems" role="alert"><strong>This book is incomplete:</strong> ${absent.length} of ${steps.length + absent.length} notebooks have no executed copy.</aside>`;
   const models = [...new Map(steps.map((s) => [s.model.text, s.model])).values()].filter((m) => m.kind !== "unknown");
   const modelLines = models.length === 0 ? "" :
     `<aside class="model-note model-${models.some((m) => m.kind === "demo") ? "demo" : "checkpoint"}" role="note"><strong>Outputs in this book were produced with:</strong>` +
@@ -143,9 +209,10 @@ export function renderIndexPage(steps: readonly Step[], issues: readonly CellIss
 <main>
 <h1>${escapeHtml(SITE_TITLE)}</h1>
 <p>The sentiment-analysis pipeline taken apart, one step per page. Every page shows the notebook's code and the outputs it produced when the workbook was last run.</p>
+${incomplete}
 ${modelLines}
 <ol class="toc">
-${items.join("\n")}
+${[...items, ...absent].join("\n")}
 </ol>
 </main>`;
   return document(SITE_TITLE, body);

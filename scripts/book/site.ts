@@ -1,19 +1,36 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { replaceDirAtomically, type OutputGuard } from "../output-dir";
 import { copyAssets } from "./assets";
-import { writeDirAtomically } from "./atomic";
+import { assessCopies, type CopyState } from "./freshness";
 import { createCodeHighlighter } from "./highlight";
 import { createMarkdown } from "./markdown";
 import { detectModel } from "./model-note";
 import { readNotebook } from "./notebook";
 import { renderIndexPage, renderStepPage, stepSummary, stepTitle, type CellIssue, type Step } from "./page";
+import { createSanitizer } from "./sanitize";
+
+/** The project root: the book never writes there, nor above it. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 /** What `buildSite` wrote. */
 export interface SiteResult {
   outDir: string;
   pages: string[];
   issues: CellIssue[];
+  /** Notebooks that are not clean (stale, failed, unproven, missing) and executed copies left out (orphan). */
+  copies: CopyState[];
   steps: Pick<Step, "slug" | "title" | "model">[];
+}
+
+/** Where the book reads from besides the executed copies. */
+export interface SiteOptions {
+  /** The source notebooks: executed copies are checked against them (stale, missing, deleted). */
+  notebooksDir?: string;
+  /** The built helper module the notebooks import (dist/): a copy executed with another one is stale. */
+  helperDir?: string;
+  /** The output directory's default path, where an unmarked site of an older book is taken over. */
+  defaultOut?: string;
 }
 
 /** The executed notebooks of a directory, in course order (by file name). */
@@ -24,15 +41,33 @@ export function listNotebooks(executedDir: string): string[] {
   return files.map((f) => path.join(executedDir, f));
 }
 
+/** What the book may replace: only a site it made, never its inputs, the project or a source folder. */
+export function bookGuard(executedDir: string, options: SiteOptions = {}): OutputGuard {
+  return {
+    tool: "npm run book",
+    flag: "--out",
+    projectRoot: PROJECT_ROOT,
+    inputs: [{ flag: "--executed", path: executedDir }, ...(options.notebooksDir ? [{ flag: "--notebooks", path: options.notebooksDir }] : [])],
+    defaultPath: options.defaultOut,
+    looksLikeOwnOutput: (entries) => entries.every((e) => e === "assets" || /^[^.][^/]*\.html$/.test(e)),
+  };
+}
+
 /** Renders every executed notebook to a page plus an index, into `outDir` (replaced atomically). */
-export async function buildSite(executedDir: string, outDir: string): Promise<SiteResult> {
-  const steps: Step[] = listNotebooks(executedDir).map((file) => {
-    const notebook = readNotebook(file);
-    const slug = path.basename(file, ".ipynb");
-    return { slug, notebook, title: stepTitle(notebook, slug), summary: stepSummary(notebook), model: detectModel(notebook) };
+export async function buildSite(executedDir: string, outDir: string, options: SiteOptions = {}): Promise<SiteResult> {
+  const guard = bookGuard(executedDir, options);
+  listNotebooks(executedDir);
+  const copies = assessCopies(executedDir, options.notebooksDir, options.helperDir);
+  const published = copies.filter((c) => c.executed !== undefined && c.kind !== "orphan");
+  if (published.length === 0) throw new Error(`no executed copy in ${executedDir} has its source in ${options.notebooksDir}: nothing to publish`);
+  const steps: Step[] = published.map((copy) => {
+    const notebook = readNotebook(copy.executed!);
+    const slug = path.basename(copy.name, ".ipynb");
+    return { slug, notebook, title: stepTitle(notebook, slug), summary: stepSummary(notebook), model: detectModel(notebook), copy };
   });
-  const tools = { markdown: createMarkdown(), highlight: await createCodeHighlighter() };
-  return writeDirAtomically(outDir, async (dir) => {
+  const missing = copies.filter((c) => c.kind === "missing");
+  const tools = { markdown: createMarkdown(), highlight: await createCodeHighlighter(), sanitize: createSanitizer() };
+  return replaceDirAtomically(outDir, guard, async (dir) => {
     const issues: CellIssue[] = [];
     const pages: string[] = [];
     steps.forEach((step, i) => {
@@ -41,8 +76,11 @@ export async function buildSite(executedDir: string, outDir: string): Promise<Si
       fs.writeFileSync(path.join(dir, `${step.slug}.html`), page.html);
       pages.push(`${step.slug}.html`);
     });
-    fs.writeFileSync(path.join(dir, "index.html"), renderIndexPage(steps, issues));
+    fs.writeFileSync(path.join(dir, "index.html"), renderIndexPage(steps, issues, missing));
     copyAssets(dir);
-    return { outDir, pages: ["index.html", ...pages], issues, steps: steps.map(({ slug, title, model }) => ({ slug, title, model })) };
+    return {
+      outDir, pages: ["index.html", ...pages], issues, copies: copies.filter((c) => c.kind !== "clean"),
+      steps: steps.map(({ slug, title, model }) => ({ slug, title, model })),
+    };
   });
 }

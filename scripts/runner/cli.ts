@@ -31,7 +31,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     const paths = options.notebooks.length > 0 ? options.notebooks : await defaultNotebooks(io.cwd);
     const inputs = await readAll(paths.map((path) => resolve(io.cwd, path)), io.cwd);
     const outDir = resolve(io.cwd, options.out);
-    await prepareOutDir(outDir);
+    await prepareOutDir(outDir, inputs.map((input) => input.path), io.cwd);
 
     const reporter = createReporter(io.stderr);
     const warnings: string[] = [];

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { unlinkSync } from "node:fs";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { checkOutputDir, markerOf, markOutputDir, OutputPathError, type OutputGuard } from "../output-dir";
 import { OutputDirError } from "./errors";
 
 // Temp files being written right now, removed if the process exits mid-write.
@@ -17,8 +18,35 @@ process.on("exit", () => {
   }
 });
 
-/** Creates the output directory if needed and proves it is writable; throws OutputDirError otherwise. */
-export async function prepareOutDir(dir: string): Promise<void> {
+/** The runner's project root: it never writes there, nor above it. */
+const PROJECT_ROOT = resolve(__dirname, "..", "..");
+
+/** What the runner may write into: a folder it made (marked), or a new or empty one; never a notebook's own folder. */
+export function runnerGuard(notebooks: readonly string[], cwd: string): OutputGuard {
+  return {
+    tool: "npm run workbook",
+    flag: "--out",
+    projectRoot: PROJECT_ROOT,
+    inputs: [...new Set(notebooks.map((nb) => dirname(resolve(cwd, nb))))].map((folder) => ({ flag: "the notebooks' folder", path: folder })),
+    defaultPath: resolve(cwd, "build", "executed"),
+    // build/executed as older runners left it: executed copies and, at worst, a temporary file of an interrupted write.
+    looksLikeOwnOutput: (entries) => entries.every((e) => e.endsWith(".ipynb") || /^\..*\.ipynb\.\d+-[0-9a-f]+\.tmp$/.test(e)),
+  };
+}
+
+/**
+ * Creates the output directory if needed, marks it as the runner's and proves it is writable; throws
+ * OutputDirError otherwise, or when the directory may not be used (see checkOutputDir): the notebooks' own folder,
+ * the project root, a source folder, or a non-empty folder the runner did not make.
+ */
+export async function prepareOutDir(dir: string, notebooks: readonly string[] = [], cwd = process.cwd()): Promise<void> {
+  const guard = runnerGuard(notebooks, cwd);
+  try {
+    checkOutputDir(dir, guard);
+  } catch (error) {
+    if (error instanceof OutputPathError) throw new OutputDirError(dir, error.message);
+    throw error;
+  }
   try {
     await makeDirectories(resolve(dir));
   } catch (error) {
@@ -32,6 +60,7 @@ export async function prepareOutDir(dir: string): Promise<void> {
     throw new OutputDirError(dir, `is not writable (${describeFsError(error)}); choose another --out`);
   }
   await rm(probe, { force: true });
+  if (markerOf(dir) !== guard.tool) markOutputDir(dir, guard.tool);
 }
 
 /**

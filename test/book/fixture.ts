@@ -2,6 +2,7 @@
 // show() emits. No kernel is needed: the outputs are written the way the runner writes them.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { sourceSha256 } from "../../scripts/provenance";
 import {
   attentionHeatmap, figureBundle, layerLines, probabilityBars, tokenRows, tokenTableHtml, tokenTableText,
 } from "../../src/plot";
@@ -70,9 +71,36 @@ export function failingCourse(): Record<string, Json> {
   };
 }
 
-/** Writes notebooks as the runner does (one-space indented JSON) into `dir`; returns the dir. */
-export function writeCourse(dir: string, course: Record<string, Json>): string {
+/** The committed source of an executed notebook: no outputs, no execution counts, no runner metadata. */
+export function sourceText(nb: Json): string {
+  const cells = (nb.cells as Json[]).map((cell) => (cell.cell_type === "code" ? { ...cell, execution_count: null, outputs: [] } : cell));
+  const { workbook: _, ...metadata } = nb.metadata as Json;
+  return `${JSON.stringify({ ...nb, cells, metadata }, null, 1)}\n`;
+}
+
+/** Writes the sources of a course into `dir` (as committed in notebooks/); returns the dir. */
+export function writeSources(dir: string, course: Record<string, Json>): string {
   fs.mkdirSync(dir, { recursive: true });
-  for (const [slug, nb] of Object.entries(course)) fs.writeFileSync(path.join(dir, `${slug}.ipynb`), `${JSON.stringify(nb, null, 1)}\n`);
+  for (const [slug, nb] of Object.entries(course)) fs.writeFileSync(path.join(dir, `${slug}.ipynb`), sourceText(nb));
+  return dir;
+}
+
+/** True when a code cell's outputs hold an error or a TypeScript diagnostic on stderr. */
+function cellFailed(cell: Json): boolean {
+  return ((cell.outputs as Json[] | undefined) ?? []).some((o) => o.output_type === "error" || (o.name === "stderr" && /^\d+:\d+ - /m.test(([] as string[]).concat(o.text as string[]).join(""))));
+}
+
+/**
+ * Writes notebooks as the runner does (one-space indented JSON, `metadata.workbook` per contract 1 with the hash
+ * of `sourceText`) into `dir`; `provenance: false` leaves the metadata out, as an older runner did. Returns the dir.
+ */
+export function writeCourse(dir: string, course: Record<string, Json>, options: { provenance?: boolean } = {}): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [slug, nb] of Object.entries(course)) {
+    const failed = (nb.cells as Json[]).filter((c) => c.cell_type === "code" && cellFailed(c)).map((c) => c.execution_count as number);
+    const workbook = { source_sha256: sourceSha256(Buffer.from(sourceText(nb))), outcome: failed.length > 0 ? "failed" : "ok", failed_cells: failed };
+    const metadata = options.provenance === false ? nb.metadata : { ...(nb.metadata as Json), workbook: { ...((nb.metadata as Json).workbook as Json | undefined), ...workbook } };
+    fs.writeFileSync(path.join(dir, `${slug}.ipynb`), `${JSON.stringify({ ...nb, metadata }, null, 1)}\n`);
+  }
   return dir;
 }

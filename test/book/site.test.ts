@@ -4,12 +4,12 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { staleReason } from "../../scripts/book/freshness";
+import { assessCopies } from "../../scripts/book/freshness";
 import { createMarkdown } from "../../scripts/book/markdown";
 import { detectModel } from "../../scripts/book/model-note";
 import { isFailureText } from "../../scripts/book/problems";
 import { buildSite } from "../../scripts/book/site";
-import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, writeCourse } from "./fixture";
+import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, sourceText, writeCourse, writeSources } from "./fixture";
 
 const root = path.resolve(__dirname, "..", "..");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "book-test-"));
@@ -99,9 +99,11 @@ test("the runner's metadata.workbook.model wins over output lines; a notebook th
 
 test("a failing notebook renders its error visibly and `npm run book` exits non-zero", () => {
   const dir = tmp();
-  const executed = writeCourse(path.join(dir, "executed"), failingCourse());
+  const course = failingCourse();
+  const executed = writeCourse(path.join(dir, "executed"), course);
+  const notebooks = writeSources(path.join(dir, "notebooks"), course);
   const out = path.join(dir, "book");
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "book", "main.ts"), "--executed", executed, "--out", out, "--no-run"], { encoding: "utf8", cwd: root });
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "book", "main.ts"), "--executed", executed, "--notebooks", notebooks, "--out", out, "--no-run"], { encoding: "utf8", cwd: root });
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, /01-broken.ipynb cell 3 failed/);
   assert.match(run.stderr, /cell 4 did not run/);
@@ -128,19 +130,29 @@ test("a failed build leaves the previous site in place and no temporary director
   assert.deepEqual(fs.readdirSync(dir).sort(), ["book", "executed"]);
 });
 
-test("the workbook is re-run when build/executed is missing, lacks a notebook, or is older than its source", () => {
+test("copies are judged by content hash, not file times: missing, stale, failed, unproven, orphan, clean", () => {
   const dir = tmp();
-  const notebooks = writeCourse(path.join(dir, "notebooks"), cleanCourse());
+  const course = cleanCourse();
+  const notebooks = writeSources(path.join(dir, "notebooks"), course);
   const executed = path.join(dir, "executed");
-  assert.match(String(staleReason(notebooks, executed)), /is missing/);
-  writeCourse(executed, { "01-softmax": cleanCourse()["01-softmax"] });
-  assert.match(String(staleReason(notebooks, executed)), /02-attention.ipynb has not been executed/);
-  writeCourse(executed, cleanCourse());
+  writeCourse(executed, { "01-softmax": course["01-softmax"] });
+  const kinds = () => Object.fromEntries(assessCopies(executed, notebooks).map((c) => [c.name, c.kind]));
+  assert.deepEqual(kinds(), { "01-softmax.ipynb": "clean", "02-attention.ipynb": "missing" });
+  writeCourse(executed, course);
+  // A newer file time alone changes nothing; a changed byte does.
   const later = new Date(Date.now() + 5000);
   fs.utimesSync(path.join(notebooks, "01-softmax.ipynb"), later, later);
-  assert.match(String(staleReason(notebooks, executed)), /01-softmax.ipynb changed since it was executed/);
-  fs.utimesSync(path.join(executed, "01-softmax.ipynb"), later, later);
-  assert.equal(staleReason(notebooks, executed), undefined);
+  assert.deepEqual(kinds(), { "01-softmax.ipynb": "clean", "02-attention.ipynb": "clean" });
+  fs.appendFileSync(path.join(notebooks, "01-softmax.ipynb"), " ");
+  assert.equal(kinds()["01-softmax.ipynb"], "stale");
+  writeCourse(executed, { "02-attention": course["02-attention"] }, { provenance: false });
+  assert.equal(kinds()["02-attention.ipynb"], "unproven");
+  const failing = failingCourse();
+  writeCourse(executed, failing);
+  fs.writeFileSync(path.join(notebooks, "01-broken.ipynb"), sourceText(failing["01-broken"]));
+  assert.equal(kinds()["01-broken.ipynb"], "failed");
+  fs.rmSync(path.join(notebooks, "01-broken.ipynb"));
+  assert.equal(kinds()["01-broken.ipynb"], "orphan");
 });
 
 test("markdown: dollar amounts are not maths, notebook links point at pages, remote images become links", () => {
