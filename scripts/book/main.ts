@@ -23,6 +23,8 @@ interface BookOptions {
   executed: string;
   notebooks: string;
   out: string;
+  /** --out as typed, for messages. */
+  outArg: string;
   noRun: boolean;
   help: boolean;
 }
@@ -44,6 +46,7 @@ function parseBookArgs(argv: string[]): BookOptions {
     executed: path.resolve(values.executed ?? path.join(root, "build", "executed")),
     notebooks: path.resolve(values.notebooks ?? path.join(root, "notebooks")),
     out: path.resolve(values.out ?? path.join(root, "build", "book")),
+    outArg: values.out ?? path.join(root, "build", "book"),
     noRun: values["no-run"] ?? false,
     help: values.help ?? false,
   };
@@ -101,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
   if (typeof options === "number") return options;
   try {
     // Refuse a dangerous --out before anything runs.
-    checkOutputDir(options.out, bookGuard(options.executed, siteOptions(options)));
+    checkOutputDir(options.outArg, bookGuard(options.executed, siteOptions(options)));
   } catch (error) {
     if (!(error instanceof OutputPathError)) throw error;
     console.error(`book: ${error.message}`);

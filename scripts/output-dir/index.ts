@@ -76,7 +76,10 @@ export function markerOf(dir: string): string | undefined {
 /** Writes the marker that lets `tool` replace this directory later. */
 export function markOutputDir(dir: string, tool: string): void {
   const note = `Made by \`${tool}\`. The tool replaces or deletes this directory only while this file is here.`;
-  fs.writeFileSync(path.join(dir, MARKER), `${JSON.stringify({ tool, note }, null, 1)}\n`);
+  // Written whole then renamed: a second run of the tool checking the folder at the same time never reads half of it.
+  const temp = path.join(dir, `${MARKER}.${process.pid}-${Math.random().toString(16).slice(2)}.tmp`);
+  fs.writeFileSync(temp, `${JSON.stringify({ tool, note }, null, 1)}\n`);
+  fs.renameSync(temp, path.join(dir, MARKER));
 }
 
 /** The entries of a directory, or undefined when it does not exist. */
@@ -84,7 +87,19 @@ function entriesOf(dir: string): string[] | undefined {
   try {
     return fs.readdirSync(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
+
+/** lstat, or undefined when nothing is there (also when a parent is a file). */
+export function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw error;
   }
 }
@@ -112,16 +127,17 @@ function checkPlace(shown: string, real: string, guard: OutputGuard, what: "dire
     const where = real === root ? "the project root" : `above the project root (${root})`;
     throw new OutputPathError(`${flag} ${shown} is ${where}: ${guard.tool} replaces its output directory, which would delete the project. Choose a new folder, e.g. ${flag} build/out.`);
   }
-  const sourceFolder = enclosingSourceFolder(what === "directory" ? real : path.dirname(real));
-  if (sourceFolder) {
-    throw new OutputPathError(`${flag} ${shown} is inside ${sourceFolder}, a folder of sources: ${guard.tool} writes nothing there. Choose a folder under build/ or outside the project.`);
-  }
   for (const input of guard.inputs ?? []) {
     const inputReal = realPathOf(input.path);
     if (isWithin(inputReal, real) || isWithin(real, inputReal)) {
       const relation = inputReal === real ? "is" : isWithin(real, inputReal) ? "is inside" : "holds";
       throw new OutputPathError(`${flag} ${shown} ${relation} ${input.flag} ${input.path}, which ${guard.tool} reads: writing there would overwrite its own input. Choose a separate folder.`);
     }
+  }
+  const sourceFolder = enclosingSourceFolder(what === "directory" ? real : path.dirname(real));
+  if (sourceFolder) {
+    const relation = sourceFolder === real ? "is" : "is inside";
+    throw new OutputPathError(`${flag} ${shown} ${relation} ${sourceFolder}, a folder of sources: ${guard.tool} writes nothing there. Choose a folder under build/ or outside the project.`);
   }
 }
 
@@ -133,14 +149,15 @@ function checkPlace(shown: string, real: string, guard: OutputGuard, what: "dire
 export function checkOutputDir(dir: string, guard: OutputGuard): string {
   const shown = dir;
   const absolute = path.resolve(dir);
-  const stat = fs.lstatSync(absolute, { throwIfNoEntry: false });
+  const stat = lstatOrUndefined(absolute);
   if (stat?.isSymbolicLink()) {
     throw new OutputPathError(`${guard.flag} ${shown} is a symbolic link (to ${fs.readlinkSync(absolute)}): ${guard.tool} does not replace what a link points at. Give a real directory.`);
   }
   if (stat && !stat.isDirectory()) throw new OutputPathError(`${guard.flag} ${shown} exists and is not a directory. Give a directory.`);
   const real = realPathOf(absolute);
   checkPlace(shown, real, guard, "directory");
-  const entries = entriesOf(real);
+  // A marker being written by a concurrent run of the tool does not make the folder non-empty.
+  const entries = entriesOf(real)?.filter((e) => !(e.startsWith(`${MARKER}.`) && e.endsWith(".tmp")));
   if (entries === undefined || entries.length === 0) return real;
   const sources = sourceEntries(entries);
   if (sources.length > 0) {
@@ -207,7 +224,7 @@ export async function replaceDirAtomically<T>(target: string, guard: OutputGuard
  */
 export function checkOutputFile(file: string, guard: OutputGuard & { isOwnFile: (text: string) => boolean }): string {
   const absolute = path.resolve(file);
-  const stat = fs.lstatSync(absolute, { throwIfNoEntry: false });
+  const stat = lstatOrUndefined(absolute);
   if (stat?.isSymbolicLink()) {
     throw new OutputPathError(`${guard.flag} ${file} is a symbolic link (to ${fs.readlinkSync(absolute)}): ${guard.tool} does not overwrite what a link points at. Give a plain file path.`);
   }

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { unlinkSync } from "node:fs";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { checkOutputDir, markerOf, markOutputDir, OutputPathError, type OutputGuard } from "../output-dir";
+import { checkOutputDir, lstatOrUndefined, markerOf, markOutputDir, OutputPathError, type OutputGuard } from "../output-dir";
 import { OutputDirError } from "./errors";
 
 // Temp files being written right now, removed if the process exits mid-write.
@@ -30,7 +30,7 @@ export function runnerGuard(notebooks: readonly string[], cwd: string): OutputGu
     inputs: [...new Set(notebooks.map((nb) => dirname(resolve(cwd, nb))))].map((folder) => ({ flag: "the notebooks' folder", path: folder })),
     defaultPath: resolve(cwd, "build", "executed"),
     // build/executed as older runners left it: executed copies and, at worst, a temporary file of an interrupted write.
-    looksLikeOwnOutput: (entries) => entries.every((e) => e.endsWith(".ipynb") || /^\..*\.ipynb\.\d+-[0-9a-f]+\.tmp$/.test(e)),
+    looksLikeOwnOutput: (entries) => entries.every((e) => e.endsWith(".ipynb") || /^\..*\.ipynb\.\d+-[0-9a-f]+\.tmp$/.test(e) || e.startsWith(".write-test-")),
   };
 }
 
@@ -42,7 +42,9 @@ export function runnerGuard(notebooks: readonly string[], cwd: string): OutputGu
 export async function prepareOutDir(dir: string, notebooks: readonly string[] = [], cwd = process.cwd()): Promise<void> {
   const guard = runnerGuard(notebooks, cwd);
   try {
-    checkOutputDir(dir, guard);
+    // A plain file in the way is reported by the mkdir below, with its errno.
+    const stat = lstatOrUndefined(resolve(dir));
+    if (!stat || stat.isDirectory() || stat.isSymbolicLink()) checkOutputDir(dir, guard);
   } catch (error) {
     if (error instanceof OutputPathError) throw new OutputDirError(dir, error.message);
     throw error;
@@ -52,6 +54,11 @@ export async function prepareOutDir(dir: string, notebooks: readonly string[] = 
   } catch (error) {
     throw new OutputDirError(dir, `cannot be created (${describeFsError(error)}); choose another --out`);
   }
+  try {
+    if (markerOf(dir) !== guard.tool) markOutputDir(dir, guard.tool);
+  } catch (error) {
+    throw new OutputDirError(dir, `is not writable (${describeFsError(error)}); choose another --out`);
+  }
   // access(W_OK) says yes to root even on read-only mounts, so really create a file.
   const probe = join(dir, `.write-test-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
@@ -60,7 +67,6 @@ export async function prepareOutDir(dir: string, notebooks: readonly string[] = 
     throw new OutputDirError(dir, `is not writable (${describeFsError(error)}); choose another --out`);
   }
   await rm(probe, { force: true });
-  if (markerOf(dir) !== guard.tool) markOutputDir(dir, guard.tool);
 }
 
 /**
