@@ -43,7 +43,7 @@ function promptText(count: unknown): string {
 }
 
 /** The HTML document around a page body. */
-function document(title: string, body: string): string {
+function document(title: string, body: string, figures = false): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -56,8 +56,7 @@ function document(title: string, body: string): string {
 </head>
 <body>
 ${body}
-<script src="assets/plotly.min.js"></script>
-<script src="assets/book.js"></script>
+${figures ? '<script src="assets/plotly.min.js"></script>\n' : ""}<script src="assets/book.js"></script>
 </body>
 </html>
 `;
@@ -185,7 +184,8 @@ ${banner}
 ${cells.join("\n")}
 </main>
 ${nav}`;
-  return { html: document(`${step.title} · ${SITE_TITLE}`, body), issues };
+  // plotly.js (4 MB) is loaded only by pages that draw a figure.
+  return { html: document(`${step.title} · ${SITE_TITLE}`, body, figures > 0), issues };
 }
 
 /** The table of contents: one line per step, with the model(s) behind the outputs. */

@@ -30,8 +30,11 @@ export interface OutputGuard {
   flag: string;
   /** The project's root: never written to, nor anything above it. */
   projectRoot: string;
-  /** Paths the tool reads (notebook folders, notebook files): the output may be none of them, nor inside or above one. */
-  inputs?: readonly { flag: string; path: string }[];
+  /**
+   * Paths the tool reads (notebook folders, notebook files): the output may be none of them, nor inside or above
+   * one; with `exact`, only the path itself is refused (e.g. a folder whose subfolders may hold output).
+   */
+  inputs?: readonly { flag: string; path: string; exact?: boolean }[];
   /**
    * The tool's default output path. Only there, an unmarked directory written by an older version of the tool is
    * taken over, and only when `looksLikeOwnOutput` says every entry is the kind of file the tool writes.
@@ -129,7 +132,7 @@ function checkPlace(shown: string, real: string, guard: OutputGuard, what: "dire
   }
   for (const input of guard.inputs ?? []) {
     const inputReal = realPathOf(input.path);
-    if (isWithin(inputReal, real) || isWithin(real, inputReal)) {
+    if (input.exact ? inputReal === real : isWithin(inputReal, real) || isWithin(real, inputReal)) {
       const relation = inputReal === real ? "is" : isWithin(real, inputReal) ? "is inside" : "holds";
       throw new OutputPathError(`${flag} ${shown} ${relation} ${input.flag} ${input.path}, which ${guard.tool} reads: writing there would overwrite its own input. Choose a separate folder.`);
     }

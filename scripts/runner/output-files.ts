@@ -27,7 +27,11 @@ export function runnerGuard(notebooks: readonly string[], cwd: string): OutputGu
     tool: "npm run workbook",
     flag: "--out",
     projectRoot: PROJECT_ROOT,
-    inputs: [...new Set(notebooks.map((nb) => dirname(resolve(cwd, nb))))].map((folder) => ({ flag: "the notebooks' folder", path: folder })),
+    inputs: [
+      // Executed copies keep their file names: the notebooks' own folder would be overwritten.
+      ...[...new Set(notebooks.map((nb) => dirname(resolve(cwd, nb))))].map((folder) => ({ flag: "the notebooks' folder", path: folder, exact: true })),
+      ...notebooks.map((nb) => ({ flag: "the notebook", path: resolve(cwd, nb) })),
+    ],
     defaultPath: resolve(cwd, "build", "executed"),
     // build/executed as older runners left it: executed copies and, at worst, a temporary file of an interrupted write.
     looksLikeOwnOutput: (entries) => entries.every((e) => e.endsWith(".ipynb") || /^\..*\.ipynb\.\d+-[0-9a-f]+\.tmp$/.test(e) || e.startsWith(".write-test-")),

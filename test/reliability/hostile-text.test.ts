@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as vm from "node:vm";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { buildSite, type SiteResult } from "../../scripts/book/site";
@@ -342,5 +342,134 @@ test("in Chromium, every page of the hostile course site runs nothing", { skip: 
     const report = await inspectPage(path.join(site.outDir, page));
     assert.deepEqual({ dialogs: report.dialogs, pageErrors: report.pageErrors, liveElements: report.liveElements }, { dialogs: [], pageErrors: [], liveElements: [] }, page);
     assert.equal(report.drawn, report.figures, `${page}: every figure was drawn`);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Issue 14, item 4: outputs that carry their own HTML, SVG and execution counts, and notebook file names that
+// are URLs. Jupyter does not trust outputs of a notebook it did not run; neither does the course site.
+
+/** Raw HTML outputs a notebook could produce (any library's _repr_html_, or a learner's display call). */
+const RAW_HTML: readonly string[] = [
+  `<script>alert("html-script")</script><p>kept paragraph</p>`,
+  `<img src=x onerror=alert("html-onerror")><b onmouseover=alert("html-hover")>bold kept</b>`,
+  `<a href="javascript:alert('html-link')">html link</a><a href=" jav&#x09;ascript:alert('html-tab')">tab link</a>`,
+  `<iframe srcdoc="<script>parent.alert('html-iframe')</script>"></iframe><object data="javascript:alert('obj')"></object>`,
+  `<form action="javascript:alert('form')"><button>go</button></form><meta http-equiv="refresh" content="0;url=javascript:alert('meta')">`,
+  `<style>.run-problems, .model-note { display: none !important }</style><div style="position:fixed;inset:0;background:white">cover</div>`,
+  `<svg onload=alert("inline-svg")><script>alert("svg-script")</script><a xlink:href="javascript:alert('svg-link')"><text>t</text></a></svg>`,
+  `<base href="https://example.org/"><link rel=stylesheet href="https://example.org/x.css">`,
+  `<table><tr><td>unclosed table cell</td>`,
+  `</main></body></html><script>alert("close-page")</script>`,
+  `<!-- an HTML comment that never ends`,
+];
+const SVG_OUTPUT = `<svg xmlns="http://www.w3.org/2000/svg" onload="alert('svg-onload')" width="20" height="20"><script>alert('svg-output-script')</script><rect width="20" height="20"/></svg>`;
+const AFTER_COMMENT = "This prose follows an HTML output with an unterminated comment.";
+/** File names that are URLs to a browser: a script scheme, a query, a fragment, a percent sign. */
+const URL_SLUGS = ["03-javascript:alert('slug-link')", "04-what?is=this#frag", "05-100%25 sure %"];
+
+function rawOutputsNotebook(count: unknown): Record<string, unknown> {
+  return {
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript" } },
+    cells: [
+      { cell_type: "markdown", id: "t", metadata: {}, source: ["# Raw outputs\n"] },
+      {
+        cell_type: "code", id: "c", execution_count: count, metadata: {}, source: ["display(html)"],
+        outputs: [...RAW_HTML.map((html) => display({ "text/html": html })), display({ "image/svg+xml": SVG_OUTPUT })],
+      },
+      { cell_type: "markdown", id: "after", metadata: {}, source: [AFTER_COMMENT] },
+    ],
+  };
+}
+
+let rawSite: SiteResult;
+before(async () => {
+  const executed = path.join(scratch, "raw-executed");
+  fs.mkdirSync(executed);
+  fs.writeFileSync(path.join(executed, "01-raw.ipynb"), JSON.stringify(rawOutputsNotebook(`<img src=x onerror=alert('count')>`), null, 1));
+  fs.writeFileSync(path.join(executed, "02-count.ipynb"), JSON.stringify(rawOutputsNotebook({ toString: "x" }), null, 1));
+  for (const slug of URL_SLUGS) fs.writeFileSync(path.join(executed, `${slug}.ipynb`), JSON.stringify(rawOutputsNotebook(7), null, 1));
+  rawSite = await buildSite(executed, path.join(scratch, "raw-book"));
+});
+
+/** Elements and attributes of a page that could run or load something, other than the site's own scripts. */
+function liveInPage(html: string): string[] {
+  const live: string[] = [];
+  for (const [name, value] of attributes(html)) {
+    if (name.startsWith("on")) live.push(`handler ${name}`);
+    if (/^(?:href|src|action|formaction|xlink:href|data)$/.test(name) && /^(?:javascript|vbscript|data:text)/i.test(value.replace(/[\u0000-\u0020]/g, ""))) live.push(`${name}=${value}`);
+    if (name === "srcdoc" || name === "http-equiv") live.push(name);
+  }
+  for (const tag of ["iframe", "object", "embed", "form", "base", "style", "meta", "link", "script"]) {
+    if (tagNames(html).has(tag)) live.push(`<${tag}>`);
+  }
+  return live;
+}
+
+test("HTML and SVG outputs are sanitised: no script, handler, script URL, frame, form, style or remote load survives", () => {
+  for (const page of rawSite.pages) {
+    const html = fs.readFileSync(path.join(rawSite.outDir, page), "utf8");
+    // The body without the site's own script elements (checked just below).
+    const body = html.slice(html.indexOf("<body>")).replace(/<script (src="assets\/(plotly\.min|book)\.js"|type="application\/json" id="figure-\d+-spec")>/g, "");
+    assert.deepEqual(liveInPage(body.replace(/<\/script>/g, "")), [], page);
+    for (const script of bookScripts(html)) assert.match(script, /^<script (src="assets\/(plotly\.min|book)\.js"|type="application\/json" id="figure-\d+-spec")>$/, page);
+    assert.doesNotMatch(body, /https:\/\/example\.org/, `${page}: nothing loads from the network`);
+  }
+  const page = fs.readFileSync(path.join(rawSite.outDir, "01-raw.html"), "utf8");
+  assert.match(page, /<p>kept paragraph<\/p>/, "harmless markup is kept");
+  assert.match(page, /<b>bold kept<\/b>/);
+  assert.match(page, /<img alt="figure" src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+">/, "an SVG output is shown through <img>, where it runs nothing");
+});
+
+test("an unterminated <!-- or a stray </main> in an output cannot hide or end the rest of the page", () => {
+  const page = fs.readFileSync(path.join(rawSite.outDir, "01-raw.html"), "utf8");
+  assert.ok(visibleText(page.slice(page.indexOf("<main>"))).includes(AFTER_COMMENT));
+  assert.equal(page.match(/<!--/g), null, "no comment opener reaches the page");
+  assert.equal(page.match(/<\/main>/g)?.length, 1, "only the page's own </main>");
+  assert.equal(page.match(/<\/body>/g)?.length, 1);
+});
+
+test("the page's Content-Security-Policy runs only the site's own script files: no inline script, no script URL", () => {
+  for (const page of rawSite.pages) {
+    const html = fs.readFileSync(path.join(rawSite.outDir, page), "utf8");
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? "";
+    const scriptSrc = /script-src ([^;]+)/.exec(csp)?.[1] ?? "";
+    assert.equal(scriptSrc.trim(), "'self'", page);
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /base-uri 'none'/);
+    assert.match(csp, /form-action 'none'/);
+  }
+});
+
+test("an execution count of any type is shown as a number or not at all", () => {
+  const first = fs.readFileSync(path.join(rawSite.outDir, "01-raw.html"), "utf8");
+  assert.match(first, /<div class="prompt">\[\?\]<\/div>/);
+  assert.doesNotMatch(first, /alert\('count'\)/);
+  const third = fs.readFileSync(path.join(rawSite.outDir, `${URL_SLUGS[0]}.html`), "utf8");
+  assert.match(third, /<div class="prompt">\[7\]<\/div>/);
+});
+
+test("notebook file names are URL-encoded in links: every link of the site leads to a page that exists", () => {
+  let links = 0;
+  for (const page of rawSite.pages) {
+    const html = fs.readFileSync(path.join(rawSite.outDir, page), "utf8");
+    const base = pathToFileURL(path.join(rawSite.outDir, page));
+    for (const [, raw] of html.matchAll(/<a [^>]*href="([^"]*)"/g)) {
+      const href = raw.replace(/&amp;/g, "&").replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+      const url = new URL(href, base);
+      assert.equal(url.protocol, "file:", `${page}: ${href} stays on the site`);
+      assert.ok(fs.existsSync(fileURLToPath(url)), `${page}: ${href} leads to ${fileURLToPath(url)}`);
+      links++;
+    }
+  }
+  assert.ok(links >= 2 * URL_SLUGS.length, `${links} links checked`);
+});
+
+test("in Chromium, the raw-output pages run nothing and show the prose after an unterminated comment", { skip: noBrowser ?? false }, async () => {
+  for (const page of rawSite.pages) {
+    const report = await inspectPage(path.join(rawSite.outDir, page));
+    assert.deepEqual({ dialogs: report.dialogs, pageErrors: report.pageErrors, liveElements: report.liveElements }, { dialogs: [], pageErrors: [], liveElements: [] }, page);
+    if (page !== "index.html") assert.ok(report.text.includes(AFTER_COMMENT), page);
   }
 });

@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { MARKER } from "../../scripts/output-dir";
 import { commandLine, kernelProcessesIn, processesIn, ROOT, tempDir, waitFor } from "../runner/helpers";
 
 const CLI = join(ROOT, "scripts", "runner", "main.ts");
@@ -74,7 +75,8 @@ function assertNoSecrets(texts: Record<string, string>, kernel: { file: string; 
 /** Every file in `dir` by name, with its text. */
 function filesIn(dir: string): Record<string, string> {
   if (!existsSync(dir)) return {};
-  return Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name), "utf8")]));
+  // The runner's marker (it made this folder) is not an executed notebook.
+  return Object.fromEntries(readdirSync(dir).filter((name) => name !== MARKER).map((name) => [name, readFileSync(join(dir, name), "utf8")]));
 }
 
 /** Asserts `dir` holds exactly `names`, each a complete notebook (parses, nbformat 4, executed); returns them parsed. */
@@ -171,7 +173,7 @@ test("runner fault: SIGINT while the executed notebook is being written leaves n
   const { code, stderr } = await run.exit;
   watcher.close();
   assert.ok(signalledDuringWrite, `the temp file never appeared; runner stderr:\n${stderr}`);
-  const files = readdirSync(out);
+  const files = readdirSync(out).filter((name) => name !== MARKER);
   // The rename may win the race against the signal; then the notebook is there, and whole.
   if (files.length === 1) {
     t.diagnostic("the rename finished before the signal arrived: the complete notebook was kept");

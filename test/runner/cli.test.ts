@@ -78,7 +78,7 @@ test("without arguments every notebooks/*.ipynb runs in name order into build/ex
   // Non-TTY progress: one line per notebook, in order.
   assert.match(stderr, /^01-first\.ipynb: ok, 1\/1 cells in [\d.]+ s\n02-second\.ipynb: ok, 1\/1 cells in [\d.]+ s\n$/);
   assert.match(stdout, /│ notebook\s+│ cells │ seconds │ status │[\s\S]*01-first\.ipynb[\s\S]*02-second\.ipynb/);
-  assert.deepEqual(readdirSync(join(dir, "build", "executed")).sort(), ["01-first.ipynb", "02-second.ipynb"], "no temp files left");
+  assert.deepEqual(readdirSync(join(dir, "build", "executed")).sort(), [".made-by-workbook-tool", "01-first.ipynb", "02-second.ipynb"], "no temp files left; the folder is marked as the runner's");
   const executed = JSON.parse(readFileSync(join(dir, "build", "executed", "01-first.ipynb"), "utf8"));
   assert.deepEqual(executed.cells[0].outputs, [{ name: "stdout", output_type: "stream", text: ["first\n"] }]);
   assert.equal(executed.metadata.language_info.name, "typescript");
@@ -96,7 +96,7 @@ test("a failing notebook: exit 1, the failure shows notebook, cell, source and s
     /compile-error\.ipynb failed: cell 1 raised an error\n {2}const count: number = "not a number";\nstderr:\n {2}1:7 - Type 'string' is not assignable to type 'number'\./,
   );
   assert.match(stdout, /compile-error\.ipynb │ +0\/2 │ +[\d.]+ │ FAILED at cell 1 \(CellExecutionError\)/);
-  assert.deepEqual(readdirSync(join(dir, "out")), ["fine.ipynb"], "later notebooks still run; the failed one is not written");
+  assert.deepEqual(readdirSync(join(dir, "out")).sort(), [".made-by-workbook-tool", "fine.ipynb"], "later notebooks still run; the failed one is not written");
 });
 
 test("--allow-errors keeps going past failing cells and reports them in the table", async (t) => {
