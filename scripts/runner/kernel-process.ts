@@ -36,6 +36,17 @@ export function describeExit(exit: KernelExit): string {
   return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
 }
 
+/** This project's kernel launcher: starts its own tslab only, with no local-install lookup and no HMAC oracle. */
+export const KERNEL_LAUNCHER = join(__dirname, "..", "kernel", "tslab-kernel.cjs");
+
+/** The line the launcher prints on stderr for each output message it could not send (see tslab-kernel.cjs). */
+export const LOST_OUTPUT_LINE = "tslab-kernel: lost an output message";
+
+/** Command and arguments that start the project's own tslab kernel on `configFile`. */
+export function kernelCommand(configFile: string, js: boolean): { command: string; args: string[] } {
+  return { command: process.execPath, args: [KERNEL_LAUNCHER, "kernel", "--config-path", configFile, ...(js ? ["--js"] : [])] };
+}
+
 /** Finds the project's own tslab binary: `node_modules/.bin/tslab` in the nearest ancestor of `from` that has one. */
 export function findTslab(from: string = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -55,6 +66,9 @@ export class KernelProcess {
   /** Set once the kernel has exited. */
   exit: KernelExit | null = null;
   private outputTail = "";
+  private partialLine = "";
+  /** Output messages the kernel reported it could not send (its launcher prints one line for each). */
+  lostOutputMessages = 0;
 
   private constructor(private readonly child: ChildProcess) {
     if (child.pid === undefined) throw new Error("the kernel process could not be spawned");
@@ -66,6 +80,7 @@ export class KernelProcess {
       stream?.setEncoding("utf8");
       stream?.on("data", (chunk: string) => this.keepOutput(chunk));
     }
+    child.stderr?.on("data", (chunk: string) => this.countLostOutput(chunk));
     this.exited = new Promise((resolve) => {
       child.once("exit", (code, signal) => {
         this.exit = { code, signal };
@@ -132,6 +147,14 @@ export class KernelProcess {
   private keepOutput(chunk: string): void {
     this.outputTail = redactSignatures(this.outputTail + chunk).slice(-OUTPUT_TAIL_CHARS);
   }
+
+  private countLostOutput(chunk: string): void {
+    const lines = (this.partialLine + chunk).split("\n");
+    const rest = lines.pop()!;
+    // A partial line already longer than the marker cannot become it; keep memory bounded.
+    this.partialLine = rest.length > LOST_OUTPUT_LINE.length ? "\0" : rest;
+    this.lostOutputMessages += lines.filter((line) => line === LOST_OUTPUT_LINE).length;
+  }
 }
 
 /**
@@ -140,6 +163,14 @@ export class KernelProcess {
  */
 export function redactSignatures(text: string): string {
   return text.replace(/(want\s+)[0-9a-f]{16,}/gi, "$1<redacted>");
+}
+
+// A line of tslab's signing oracle, with whatever tslab prefixed it with (e.g. "UnhandledPromiseRejection: Error: ").
+const ORACLE_LINE = /^.*invalid hmac\b.*\bwant\b.*(?:\r?\n|$)/gim;
+
+/** Removes every line of tslab's signing oracle (`invalid hmac …; want …`) from text meant for a notebook or a terminal. */
+export function dropOracleLines(text: string): string {
+  return text.replace(ORACLE_LINE, "");
 }
 
 /** Kills every live kernel group synchronously when this process exits, however it exits. */

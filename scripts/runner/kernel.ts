@@ -5,7 +5,8 @@
 import { KernelNotReadyError, KernelClient } from "./client";
 import { createConnection, type KernelConnection, type Transport } from "./connection";
 import { KernelStartError } from "./errors";
-import { describeExit, findTslab, KernelProcess } from "./kernel-process";
+import type { SocketDirCandidate } from "./socket-dir";
+import { describeExit, kernelCommand, KernelProcess } from "./kernel-process";
 import { SUPPORTED_KERNELS } from "./notebook";
 import type { JupyterMessage } from "./wire";
 
@@ -15,10 +16,15 @@ export interface KernelOptions {
   kernelName: string;
   /** The notebook's directory. */
   cwd: string;
-  /** tslab binary; defaults to the project's node_modules/.bin/tslab. */
+  /**
+   * A tslab binary to run as `<tslab> kernel --config-path …` instead of the project's launcher
+   * (scripts/kernel/tslab-kernel.cjs). Only for comparisons: a plain tslab keeps its local-install lookup.
+   */
   tslab?: string;
-  /** Defaults to ipc on POSIX. */
+  /** Defaults to ipc on POSIX; never switched to tcp unless asked for. */
   transport?: Transport;
+  /** Where to look for a short private socket directory (default: XDG_RUNTIME_DIR, TMPDIR, /tmp, /dev/shm). */
+  socketDirCandidates?: SocketDirCandidate[];
   /** Give up waiting for kernel_info after this long (default 60 s). */
   startupTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -46,14 +52,15 @@ export class Kernel {
     const spec = SUPPORTED_KERNELS[options.kernelName];
     if (!spec) throw new KernelStartError(`unknown kernel "${options.kernelName}"; expected tslab or jslab`, "");
     const startedAt = performance.now();
-    const connection = await createConnection(options.kernelName, options.transport);
+    const connection = await createConnection(options.kernelName, options.transport, { socketDirCandidates: options.socketDirCandidates });
     let kernelProcess: KernelProcess | undefined;
     let client: KernelClient | undefined;
     try {
-      const args = ["kernel", "--config-path", connection.file, ...(spec.js ? ["--js"] : [])];
+      const launch = options.tslab
+        ? { command: options.tslab, args: ["kernel", "--config-path", connection.file, ...(spec.js ? ["--js"] : [])] }
+        : kernelCommand(connection.file, spec.js);
       kernelProcess = KernelProcess.start({
-        command: options.tslab ?? findTslab(),
-        args,
+        ...launch,
         cwd: options.cwd,
         env: options.env,
         cleanupDir: connection.dir,
