@@ -169,7 +169,7 @@ function describeCell(headline: string, failure: Pick<CellFailure, "source" | "s
 }
 
 // "TypeError: …", "Error [ERR_X]: …", "MyFailure: …" as Node prints a thrown error, or tslab's "1:7 - …" diagnostic.
-const ERROR_LINE = /^(?:[A-Za-z_$][\w$.]*(?:Error|Exception|Failure)(?: \[[^\]]*\])?: .*|\d+:\d+ - .*|Uncaught .*)$/m;
+const ERROR_LINE = /^(?:(?:[A-Za-z_$][\w$.]*)?(?:Error|Exception|Failure)(?: \[[^\]]*\])?: .*|\d+:\d+ - .*|Uncaught .*)$/m;
 
 /** The line of stderr that says what went wrong, or "" when there is none. */
 export function usefulSentence(stderr: string): string {

@@ -3,7 +3,8 @@
  * watched for exit, and never left behind when the runner ends.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 /** How the kernel process ended. */
@@ -61,6 +62,11 @@ export function findTslab(from: string = __dirname): string {
 export class KernelProcess {
   /** Process id of the group leader, which is also the process-group id. */
   readonly pid: number;
+  /**
+   * Put in the kernel's environment as WORKBOOK_KERNEL_TOKEN: every process it starts inherits it, even one that
+   * left the process group and session (spawn with detached: true), so leftovers can be found after shutdown.
+   */
+  readonly token: string;
   /** Resolves once the kernel has exited (never rejects). */
   readonly exited: Promise<KernelExit>;
   /** Set once the kernel has exited. */
@@ -70,9 +76,13 @@ export class KernelProcess {
   /** Output messages the kernel reported it could not send (its launcher prints one line for each). */
   lostOutputMessages = 0;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    token: string,
+  ) {
     if (child.pid === undefined) throw new Error("the kernel process could not be spawned");
     this.pid = child.pid;
+    this.token = token;
     liveGroups.add(this.pid);
     installExitHook();
     for (const stream of [child.stdout, child.stderr]) {
@@ -96,13 +106,31 @@ export class KernelProcess {
   static start(options: KernelProcessOptions): KernelProcess {
     // detached = setsid(): a new session and process group, like jupyter_client's start_new_session=True.
     // The guard's stdin pipe is the lifeline: when this process dies, the pipe closes and the guard kills the group.
+    const token = randomBytes(16).toString("hex");
     const child = spawn(process.execPath, [GUARD, options.cleanupDir ?? "-", options.command, ...options.args], {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: { ...(options.env ?? process.env), [TOKEN_VARIABLE]: token },
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    return new KernelProcess(child);
+    return new KernelProcess(child, token);
+  }
+
+  /**
+   * Kills every process still carrying this kernel's token (started by the kernel, then detached into a session
+   * of its own, or orphaned) and describes each one, e.g. "pid 4242: sleep 600". Empty where /proc is absent.
+   */
+  killStragglers(): string[] {
+    const found: string[] = [];
+    for (const pid of processesWithToken(this.token)) {
+      try {
+        process.kill(pid, "SIGKILL");
+        found.push(`pid ${pid}: ${commandOf(pid)}`);
+      } catch {
+        // ended meanwhile
+      }
+    }
+    return found;
   }
 
   /** Sends a signal to the whole process group; false if the group is already gone. */
@@ -171,6 +199,39 @@ const ORACLE_LINE = /^.*invalid hmac\b.*\bwant\b.*(?:\r?\n|$)/gim;
 /** Removes every line of tslab's signing oracle (`invalid hmac …; want …`) from text meant for a notebook or a terminal. */
 export function dropOracleLines(text: string): string {
   return text.replace(ORACLE_LINE, "");
+}
+
+const TOKEN_VARIABLE = "WORKBOOK_KERNEL_TOKEN";
+
+/** Process ids (other than this one) whose environment holds WORKBOOK_KERNEL_TOKEN=<token>. */
+function processesWithToken(token: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const needle = `${TOKEN_VARIABLE}=${token}`;
+  const pids: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(needle)) pids.push(Number(entry));
+    } catch {
+      // gone, or another user's
+    }
+  }
+  return pids;
+}
+
+/** A process's command line, shortened, for a report. */
+function commandOf(pid: number): string {
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+    return command.length > 120 ? `${command.slice(0, 120)}…` : command;
+  } catch {
+    return "(exited)";
+  }
 }
 
 /** Kills every live kernel group synchronously when this process exits, however it exits. */

@@ -38,6 +38,8 @@ const SHUTDOWN_GRACE_MS = 2500;
 /** A started, ready kernel. */
 export class Kernel {
   private closed = false;
+  /** Processes the kernel left running after shutdown (killed then), e.g. "pid 4242: sleep 600". */
+  stragglers: string[] = [];
 
   private constructor(
     readonly connection: KernelConnection,
@@ -45,6 +47,7 @@ export class Kernel {
     readonly client: KernelClient,
     /** Wall time from spawn to a ready kernel, in ms. */
     readonly startupMs: number,
+    private readonly warn: (message: string) => void,
   ) {}
 
   /** Spawns the kernel and waits until it answers on shell and publishes on iopub. */
@@ -68,7 +71,7 @@ export class Kernel {
       client = new KernelClient(connection, options.warn);
       client.connect();
       await client.waitForReady({ timeoutMs: options.startupTimeoutMs ?? 60_000, exited: kernelProcess.exited });
-      return new Kernel(connection, kernelProcess, client, performance.now() - startedAt);
+      return new Kernel(connection, kernelProcess, client, performance.now() - startedAt, options.warn ?? (() => {}));
     } catch (error) {
       client?.close();
       if (kernelProcess) await kernelProcess.terminate(500);
@@ -110,6 +113,10 @@ export class Kernel {
         if (!(await this.process.waitForExit(SHUTDOWN_GRACE_MS))) await this.process.terminate(SHUTDOWN_GRACE_MS);
       }
       await this.process.terminate(SHUTDOWN_GRACE_MS);
+      this.stragglers = this.process.killStragglers();
+      if (this.stragglers.length > 0) {
+        this.warn(`the kernel left ${this.stragglers.length} process(es) running outside its process group; killed: ${this.stragglers.join("; ")}`);
+      }
     } finally {
       this.client.close();
       await this.connection.dispose();

@@ -6,7 +6,7 @@ import { basename } from "node:path";
 import { Presets, SingleBar } from "cli-progress";
 import Table from "cli-table3";
 import type { NotebookOutcome } from "./batch";
-import { CellError } from "./errors";
+import { CellError, cellName } from "./errors";
 
 // The bar being drawn, if any, so an interrupted run can restore the terminal (cursor, line wrapping).
 let activeBar: SingleBar | null = null;
@@ -80,7 +80,7 @@ class LineReporter implements Reporter {
 /** "ok", "ok, 2 cell errors allowed", or "FAILED at cell 4 (CellTimeoutError)". */
 export function outcomeStatus(outcome: NotebookOutcome): string {
   if (outcome.error) {
-    const where = outcome.error instanceof CellError ? ` at cell ${outcome.error.cellNumber}` : "";
+    const where = outcome.error instanceof CellError ? ` at ${cellName(outcome.error)}` : "";
     return `FAILED${where} (${outcome.error.name})`;
   }
   const allowed = outcome.result?.cells.filter((cell) => cell.status === "error").length ?? 0;
