@@ -123,9 +123,10 @@ export class KernelProcess {
   killStragglers(): string[] {
     const found: string[] = [];
     for (const pid of processesWithToken(this.token)) {
+      const command = commandOf(pid);
       try {
         process.kill(pid, "SIGKILL");
-        found.push(`pid ${pid}: ${commandOf(pid)}`);
+        found.push(`pid ${pid}: ${command}`);
       } catch {
         // ended meanwhile
       }
