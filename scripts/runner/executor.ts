@@ -47,7 +47,7 @@ export interface ExecuteOptions {
   startupTimeout?: number;
   /** Working directory of the kernel (default: the notebook's folder). */
   cwd?: string;
-  /** tslab binary (default: the project's node_modules/.bin/tslab). */
+  /** A plain tslab binary instead of the project launcher (scripts/kernel/tslab-kernel.cjs); only for comparisons. */
   tslab?: string;
   /** Socket transport (default ipc on POSIX; tcp only when asked for). */
   transport?: Transport;
