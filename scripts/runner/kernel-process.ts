@@ -120,9 +120,14 @@ export class KernelProcess {
    * Kills every process still carrying this kernel's token (started by the kernel, then detached into a session
    * of its own, or orphaned) and describes each one, e.g. "pid 4242: sleep 600". Empty where /proc is absent.
    */
-  killStragglers(): string[] {
+  killStragglers(tree: ProcessSnapshot[] = []): string[] {
     const found: string[] = [];
-    for (const pid of processesWithToken(this.token)) {
+    // Token carriers, plus descendants seen before shutdown that are still the same processes (one that cleared
+    // its environment is still found this way while it was the kernel's child).
+    const pids = new Set(processesWithToken(this.token));
+    for (const { pid, started } of tree) if (startTimeOf(pid) === started) pids.add(pid);
+    pids.delete(this.pid);
+    for (const pid of pids) {
       const command = commandOf(pid);
       try {
         process.kill(pid, "SIGKILL");
@@ -130,6 +135,31 @@ export class KernelProcess {
       } catch {
         // ended meanwhile
       }
+    }
+    return found;
+  }
+
+  /** Every live descendant of the kernel's guard, with start times (so a reused pid is never mistaken for one). */
+  descendants(): ProcessSnapshot[] {
+    const children = new Map<number, number[]>();
+    let entries: string[];
+    try {
+      entries = readdirSync("/proc");
+    } catch {
+      return [];
+    }
+    for (const entry of entries) {
+      if (!/^\d+$/.test(entry)) continue;
+      const parent = parentOf(Number(entry));
+      if (parent !== null) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    }
+    const found: ProcessSnapshot[] = [];
+    const queue = [...(children.get(this.pid) ?? [])];
+    while (queue.length > 0) {
+      const pid = queue.shift()!;
+      const started = startTimeOf(pid);
+      if (started !== null) found.push({ pid, started });
+      queue.push(...(children.get(pid) ?? []));
     }
     return found;
   }
@@ -203,6 +233,32 @@ export function dropOracleLines(text: string): string {
 }
 
 const TOKEN_VARIABLE = "WORKBOOK_KERNEL_TOKEN";
+
+/** A process seen at one moment: its id and its start time in clock ticks since boot (field 22 of /proc/pid/stat). */
+export interface ProcessSnapshot {
+  pid: number;
+  started: string;
+}
+
+/** Fields of /proc/<pid>/stat after the command name, or null if the process is gone or a zombie. */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[0] === "Z" ? null : fields;
+  } catch {
+    return null;
+  }
+}
+
+function parentOf(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : null;
+}
+
+function startTimeOf(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null;
+}
 
 /** Process ids (other than this one) whose environment holds WORKBOOK_KERNEL_TOKEN=<token>. */
 function processesWithToken(token: string): number[] {

@@ -105,6 +105,8 @@ export class Kernel {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Taken while the kernel still runs: its children are reparented once it is gone.
+    const tree = this.process.descendants();
     try {
       if (!this.process.exit) {
         // As jupyter_client: interrupt whatever runs, ask to shut down, then escalate with signals.
@@ -113,7 +115,7 @@ export class Kernel {
         if (!(await this.process.waitForExit(SHUTDOWN_GRACE_MS))) await this.process.terminate(SHUTDOWN_GRACE_MS);
       }
       await this.process.terminate(SHUTDOWN_GRACE_MS);
-      this.stragglers = this.process.killStragglers();
+      this.stragglers = this.process.killStragglers(tree);
       if (this.stragglers.length > 0) {
         this.warn(`the kernel left ${this.stragglers.length} process(es) running outside its process group; killed: ${this.stragglers.join("; ")}`);
       }

@@ -7,6 +7,7 @@ import { Presets, SingleBar } from "cli-progress";
 import Table from "cli-table3";
 import type { NotebookOutcome } from "./batch";
 import { CellError, cellName } from "./errors";
+import { neutralizeControls } from "./terminal-text";
 
 // The bar being drawn, if any, so an interrupted run can restore the terminal (cursor, line wrapping).
 let activeBar: SingleBar | null = null;
@@ -46,7 +47,7 @@ class BarReporter implements Reporter {
       },
       Presets.shades_classic,
     );
-    this.bar.start(cellsToRun, 0, { notebook: basename(path), status: "starting kernel" });
+    this.bar.start(cellsToRun, 0, { notebook: neutralizeControls(basename(path)), status: "starting kernel" });
     activeBar = this.bar;
   }
 
@@ -73,7 +74,7 @@ class LineReporter implements Reporter {
 
   notebookEnd(outcome: NotebookOutcome): void {
     const cells = `${outcome.cellsRun}/${outcome.cellsToRun} cells`;
-    this.stream.write(`${basename(outcome.path)}: ${outcomeStatus(outcome)}, ${cells} in ${outcome.seconds.toFixed(1)} s\n`);
+    this.stream.write(neutralizeControls(`${basename(outcome.path)}: ${outcomeStatus(outcome)}, ${cells} in ${outcome.seconds.toFixed(1)} s`) + "\n");
   }
 }
 

@@ -145,14 +145,19 @@ test("a process the kernel detached into its own session is ended with the kerne
     path,
     notebookText([
       'import { spawn } from "child_process";\n' +
-        'const child = spawn("sleep", ["300"], { detached: true, stdio: "ignore" });\nchild.unref();\nconsole.log("started", child.pid);',
+        'const child = spawn("sleep", ["300"], { detached: true, stdio: "ignore" });\nchild.unref();\n' +
+        '// One that also drops the environment it inherited.\n' +
+        'const bare = spawn("/bin/sleep", ["301"], { detached: true, stdio: "ignore", env: {} });\nbare.unref();\n' +
+        'console.log("started", child.pid, bare.pid);',
     ]),
   );
   const warnings: string[] = [];
   const result = await executeNotebook(path, { timeout: 60, warn: (m) => warnings.push(m) });
-  const pid = Number(/started (\d+)/.exec(streamText(result.notebook.cells[0] as CodeCell))![1]);
+  const [, pid, bare] = /started (\d+) (\d+)/.exec(streamText(result.notebook.cells[0] as CodeCell))!.map(Number);
   assert.equal(isAlive(pid), false, "the detached sleep is gone");
+  assert.equal(isAlive(bare), false, "the detached sleep without the environment is gone too");
   assert.equal(warnings.some((w) => w.includes(`pid ${pid}: sleep 300`)), true, warnings.join("\n"));
+  assert.equal(warnings.some((w) => w.includes(`pid ${bare}: /bin/sleep 301`)), true, warnings.join("\n"));
   assert.deepEqual(processesIn(dir), []);
 });
 
