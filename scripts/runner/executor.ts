@@ -311,8 +311,8 @@ class NotebookRun {
 
   /** Waits for this request's execute_reply, handling the timeout (interrupt → grace → kill) and kernel death. */
   private async waitForReply(msgId: string, cell: CodeCell, cellIndex: number, pump: IopubPump, executionCount: number): Promise<JupyterMessage> {
+    // execution_count stays as the kernel left it (null if it never answered), as nbclient leaves it.
     const failure = () => {
-      cell.execution_count = executionCount;
       this.failedCells.push(executionCount);
       return this.failure(cell, cellIndex, executionCount);
     };

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isSafeNumber, LosslessNumber, parse as parseLossless } from "lossless-json";
 import { NotebookInputError } from "./errors";
+import { pythonNumberText } from "./nbjson";
 
 /** A mime bundle: mime type → payload (string for text and base64 images, any JSON for +json types). */
 export type MimeBundle = Record<string, unknown>;
@@ -135,7 +136,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 export function parseNotebook(text: string, path: string): Notebook {
   let raw: unknown;
   try {
-    raw = parseLossless(text, null, (digits) => new LosslessNumber(digits));
+    raw = parseLossless(text, null, readNumber);
   } catch (error) {
     throw new NotebookInputError(path, `is not valid JSON (${(error as Error).message}); is it really a .ipynb file?`);
   }
@@ -145,6 +146,15 @@ export function parseNotebook(text: string, path: string): Notebook {
   stripTransient(notebook);
   ensureCellIds(notebook);
   return notebook;
+}
+
+/**
+ * A plain number when it writes back as nbformat would write the original (7, 0.5, 1e-07), else a LosslessNumber
+ * that keeps the text (1.0 would become 1; a 23-digit integer would lose digits).
+ */
+function readNumber(digits: string): number | LosslessNumber {
+  const value = Number(digits);
+  return pythonNumberText(JSON.stringify(value)) === pythonNumberText(digits) ? value : new LosslessNumber(digits);
 }
 
 /** nbformat and nbformat_minor as plain numbers (the runner compares them); every other number keeps its text. */
