@@ -5,7 +5,8 @@ import { registerKernel } from "./register";
 
 const USAGE = `usage: npm run kernel -- [--prefix DIR]
 
-Registers a Jupyter kernel named "tslab" whose command is this project's own node_modules/.bin/tslab.
+Registers a Jupyter kernel named "tslab" that starts this project's own tslab (scripts/kernel/tslab-kernel.cjs):
+never a node_modules/tslab found above a notebook's folder, and without tslab's HMAC oracle.
 
   --prefix DIR   register into DIR/share/jupyter/kernels (default: your user's Jupyter directory)
   -h, --help     show this help`;

@@ -43,6 +43,33 @@ export function projectTslab(projectRoot: string): string {
   return bin;
 }
 
+/** The launcher that starts this project's own tslab with no local-install lookup (see tslab-kernel.cjs). */
+export function kernelLauncher(projectRoot: string): string {
+  return path.join(projectRoot, "scripts", "kernel", "tslab-kernel.cjs");
+}
+
+/** The argv a kernelspec gets: this Node.js, the project's launcher, tslab's own kernel arguments. */
+export function kernelArgv(projectRoot: string, js: boolean): string[] {
+  return [process.execPath, kernelLauncher(projectRoot), "kernel", "--config-path", "{connection_file}", ...(js ? ["--js"] : [])];
+}
+
+/**
+ * Points the kernelspecs `tslab install` wrote at the launcher instead of the tslab binary, which would run any
+ * node_modules/tslab found above the notebook's folder. Written atomically.
+ */
+function pinKernelspecs(tslabKernelJson: string, projectRoot: string): void {
+  const kernels = path.dirname(path.dirname(tslabKernelJson));
+  for (const [name, js] of [["tslab", false], ["jslab", true]] as const) {
+    const file = path.join(kernels, name, "kernel.json");
+    if (!fs.existsSync(file)) continue;
+    const spec = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    spec.argv = kernelArgv(projectRoot, js);
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, `${JSON.stringify(spec, null, 1)}\n`);
+    fs.renameSync(temp, file);
+  }
+}
+
 /** Registers the `tslab` (and `jslab`) kernelspecs pointing at this project's tslab; returns the kernel.json path written. */
 export function registerKernel(options: RegisterOptions): { python: string; kernelJson: string; argv: string[] } {
   const python = findJupyterPython(options.pythonCandidates ?? defaultPythonCandidates());
@@ -57,6 +84,7 @@ export function registerKernel(options: RegisterOptions): { python: string; kern
     "print(m.find_kernel_specs()['tslab'])", path.resolve(options.prefix ?? ".")], { encoding: "utf8" });
   if (where.status !== 0) throw new Error(`the tslab kernelspec was not found after installing it:\n${where.stderr}`);
   const kernelJson = path.join(where.stdout.trim(), "kernel.json");
+  pinKernelspecs(kernelJson, options.projectRoot);
   const spec = JSON.parse(fs.readFileSync(kernelJson, "utf8")) as { argv: string[] };
   return { python, kernelJson, argv: spec.argv };
 }

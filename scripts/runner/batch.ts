@@ -7,12 +7,14 @@
 import { dirname, resolve } from "node:path";
 import { executeOnKernel, startKernelFor, type ExecuteOptions, type ExecuteResult, type ProgressEvent } from "./executor";
 import type { Kernel } from "./kernel";
-import type { Notebook } from "./notebook";
+import { isBlankSource, type Notebook } from "./notebook";
 
 /** A notebook to run, already read and validated. */
 export interface NotebookInput {
   path: string;
   notebook: Notebook;
+  /** Hex sha256 of the source file's bytes, for metadata.workbook (contract 1). */
+  sourceSha256?: string;
 }
 
 /** How one notebook went: a result, or the error that stopped it. */
@@ -89,5 +91,5 @@ export async function runNotebooks(inputs: NotebookInput[], options: BatchOption
 
 /** Code cells with some source (an upper bound of what will run, before the kernel is ready). */
 function codeCellCount(notebook: Notebook): number {
-  return notebook.cells.filter((cell) => cell.cell_type === "code" && cell.source.trim() !== "").length;
+  return notebook.cells.filter((cell) => cell.cell_type === "code" && !isBlankSource(cell.source)).length;
 }

@@ -92,7 +92,8 @@ export class KernelClient {
     // sendTimeout: a send that cannot even be queued (no peer left) fails instead of waiting forever.
     this.shell = new Dealer({ routingId: this.session, linger: 1000, sendTimeout: 2000 });
     this.control = new Dealer({ routingId: this.session, linger: 1000, sendTimeout: 2000 });
-    this.iopubSocket = new Subscriber({ linger: 0 });
+    // No high-water mark: a burst of output (100,000 lines) must queue here, not be dropped by zeromq.
+    this.iopubSocket = new Subscriber({ linger: 0, receiveHighWaterMark: 0 });
   }
 
   /** Connects all sockets (zeromq connects lazily, so this works before the kernel has bound). */

@@ -8,8 +8,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createPrivateSocketDir, type SocketDirCandidate } from "./socket-dir";
 
-/** `ipc`: Unix sockets in a 0700 directory (default on POSIX); `tcp`: loopback ports (fallback, Windows). */
+/** `ipc`: Unix sockets in a 0700 directory (default on POSIX); `tcp`: loopback ports (only when asked for, or Windows). */
 export type Transport = "ipc" | "tcp";
 
 /** The channels a kernel binds, in connection-file order. */
@@ -49,25 +50,35 @@ process.on("exit", () => {
   for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-// Unix socket paths are limited to ~104 bytes (sun_path); leave room for ":<port>".
-const MAX_IPC_PATH = 96;
-
 /** The transport to use when the caller does not choose: ipc wherever Unix sockets exist. */
 export function defaultTransport(): Transport {
   return process.platform === "win32" ? "tcp" : "ipc";
 }
 
-/** Creates a private directory and writes a fresh connection file into it (exclusive create, mode 0600). */
-export async function createConnection(kernelName: string, transport: Transport = defaultTransport()): Promise<KernelConnection> {
-  // mkdtemp creates the directory with mode 0700.
-  const dir = await mkdtemp(join(tmpdir(), "tslab-run-"));
+/** Where to look for a short private socket directory (tests pass their own). */
+export interface ConnectionOptions {
+  socketDirCandidates?: SocketDirCandidate[];
+}
+
+/**
+ * Creates a private directory and writes a fresh connection file into it (exclusive create, mode 0600).
+ * With ipc the directory also holds the sockets, so it must be short: when no short private place exists this
+ * throws NoPrivateSocketDirError and never switches to TCP on its own.
+ */
+export async function createConnection(
+  kernelName: string,
+  transport: Transport = defaultTransport(),
+  options: ConnectionOptions = {},
+): Promise<KernelConnection> {
+  // Both create the directory with mode 0700; ipc also checks that the sockets fit and nobody else can swap it.
+  const dir = transport === "ipc" ? createPrivateSocketDir(options.socketDirCandidates) : await mkdtemp(join(tmpdir(), "tslab-run-"));
   liveDirs.add(dir);
   try {
+    const useIpc = transport === "ipc";
     const ipcBase = join(dir, "k");
-    const useIpc = transport === "ipc" && ipcBase.length + 3 <= MAX_IPC_PATH;
     const ports = useIpc ? [1, 2, 3, 4, 5] : await freeLoopbackPorts(CHANNELS.length);
     const info: ConnectionInfo = {
-      transport: useIpc ? "ipc" : "tcp",
+      transport,
       ip: useIpc ? ipcBase : "127.0.0.1",
       // 256 bits of randomness; the HMAC key is the UTF-8 bytes of this hex string.
       key: randomBytes(32).toString("hex"),

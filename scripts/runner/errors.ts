@@ -1,4 +1,5 @@
 import type { Notebook } from "./notebook";
+import { neutralizeControls } from "./terminal-text";
 
 /** Base class of every error the runner raises on purpose, so callers can tell them from bugs. */
 export class RunnerError extends Error {
@@ -43,6 +44,8 @@ export class KernelStartError extends RunnerError {
 export interface CellFailure {
   /** 0-based index of the cell in `notebook.cells`. */
   cellIndex: number;
+  /** Jupyter's execution number, In [n]: code cells run so far, this one included. */
+  executionCount?: number;
   /** The cell's source text. */
   source: string;
   /** Everything the cell wrote to stderr (tslab reports errors only there). */
@@ -56,15 +59,30 @@ export abstract class CellError extends RunnerError {
   readonly cellIndex: number;
   readonly source: string;
   readonly stderr: string;
+  /** Jupyter's In [n] of the cell, when it was sent to the kernel. */
+  readonly executionCount?: number;
   /** The partially executed notebook, filled in by the executor before the error leaves it. */
   notebook?: Notebook;
+  /** Execution numbers of every cell that failed in this run, this one included (set by the executor). */
+  failedCells: number[] = [];
+  /** True if some cell's output was lost in this run (set by the executor). */
+  lostOutput = false;
 
-  constructor(headline: string, failure: CellFailure) {
-    super(describeCell(headline, failure));
+  constructor(
+    private readonly headline: string,
+    failure: CellFailure,
+  ) {
+    super(describeCell(headline, failure, false));
     this.cellIndex = failure.cellIndex;
+    this.executionCount = failure.executionCount;
     this.source = failure.source;
     this.stderr = failure.stderr;
     this.notebook = failure.notebook;
+  }
+
+  /** The message; `verbose` keeps every stack frame instead of only the notebook's own. */
+  describe(verbose: boolean): string {
+    return describeCell(this.headline, this, verbose);
   }
 
   /** 1-based cell number as a reader counts cells in the notebook (markdown cells included). */
@@ -77,7 +95,7 @@ export abstract class CellError extends RunnerError {
 export class CellExecutionError extends CellError {
   override name = "CellExecutionError";
   constructor(failure: CellFailure) {
-    super(`cell ${failure.cellIndex + 1} raised an error`, failure);
+    super(`${cellName(failure)} raised an error`, failure);
   }
 }
 
@@ -91,7 +109,7 @@ export class CellTimeoutError extends CellError {
   ) {
     const how = killed ? "it ignored the interrupt, so the kernel was killed" : "the kernel was interrupted";
     super(
-      `cell ${failure.cellIndex + 1} timed out after ${timeoutSeconds} s (${how}); ` +
+      `${cellName(failure)} timed out after ${timeoutSeconds} s (${how}); ` +
         `raise --timeout if the cell is just slow`,
       failure,
     );
@@ -105,25 +123,72 @@ export class DeadKernelError extends CellError {
     failure: CellFailure,
     readonly exit: string,
   ) {
-    super(`the kernel died while running cell ${failure.cellIndex + 1} (${exit})`, failure);
+    super(`the kernel died while running ${cellName(failure)} (${exit})`, failure);
   }
+}
+
+/** Some of a cell's output never reached the runner; the cell carries a marker and the run fails unless allowed. */
+export class LostOutputError extends CellError {
+  override name = "LostOutputError";
+  constructor(
+    failure: CellFailure,
+    readonly what: string,
+  ) {
+    super(`output of ${cellName(failure)} was lost (${what}); rerun, or pass --allow-lost-output to keep what arrived`, failure);
+  }
+}
+
+/** "In [3] (cell 5)": Jupyter's execution number first, then the position among all cells, markdown included. */
+export function cellName(failure: Pick<CellFailure, "cellIndex" | "executionCount">): string {
+  const position = `cell ${failure.cellIndex + 1}`;
+  return failure.executionCount === undefined ? position : `In [${failure.executionCount}] (${position})`;
 }
 
 const SOURCE_LINES_SHOWN = 5;
 const STDERR_CHARS_SHOWN = 4000;
 
-/** Headline, the first lines of the cell's source, and its stderr, indented for a terminal. */
-function describeCell(headline: string, failure: CellFailure): string {
+/**
+ * The useful sentence first (the error's own message, or TypeScript's diagnostic), then the first lines of the
+ * cell's source, then its stderr with the stack trimmed to the notebook's own frames. Control characters from the
+ * cell are made visible, never sent to the terminal.
+ */
+function describeCell(headline: string, failure: Pick<CellFailure, "source" | "stderr">, verbose: boolean): string {
+  const stderr = failure.stderr.trimEnd();
+  const sentence = usefulSentence(stderr);
   const lines = failure.source.split("\n");
   const shown = lines.slice(0, SOURCE_LINES_SHOWN).join("\n");
-  const more = lines.length > SOURCE_LINES_SHOWN ? `\n  … (${lines.length - SOURCE_LINES_SHOWN} more lines)` : "";
-  let text = `${headline}\n${indent(shown)}${more}`;
-  const stderr = failure.stderr.trimEnd();
+  const more = lines.length > SOURCE_LINES_SHOWN ? `\n    … (${lines.length - SOURCE_LINES_SHOWN} more lines)` : "";
+  let text = `${headline}${sentence ? `: ${sentence}` : ""}\n  source:\n${indent(indent(shown))}${more}`;
   if (stderr) {
-    const clipped = stderr.length > STDERR_CHARS_SHOWN ? `${stderr.slice(0, STDERR_CHARS_SHOWN)}\n…` : stderr;
-    text += `\nstderr:\n${indent(clipped)}`;
+    const { text: trimmed, hidden } = verbose ? { text: stderr, hidden: 0 } : trimStack(stderr);
+    const clipped = trimmed.length > STDERR_CHARS_SHOWN ? `${trimmed.slice(0, STDERR_CHARS_SHOWN)}\n…` : trimmed;
+    const note = hidden > 0 ? ` (${hidden} stack frame${hidden === 1 ? "" : "s"} in tslab and Node.js hidden; --verbose shows them)` : "";
+    text += `\n  stderr${note}:\n${indent(indent(clipped))}`;
   }
-  return text;
+  return neutralizeControls(text);
+}
+
+// "TypeError: …", "Error [ERR_X]: …", "MyFailure: …" as Node prints a thrown error, or tslab's "1:7 - …" diagnostic.
+const ERROR_LINE = /^(?:(?:[A-Za-z_$][\w$.]*)?(?:Error|Exception|Failure)(?: \[[^\]]*\])?: .*|\d+:\d+ - .*|Uncaught .*)$/m;
+
+/** The line of stderr that says what went wrong, or "" when there is none. */
+export function usefulSentence(stderr: string): string {
+  const line = ERROR_LINE.exec(stderr)?.[0] ?? "";
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/** Drops stack frames outside the notebook's own code (tslab's, Node's, libraries'); returns how many were dropped. */
+export function trimStack(stderr: string): { text: string; hidden: number } {
+  let hidden = 0;
+  const kept = stderr.split("\n").filter((line) => {
+    const frame = /^\s+at /.test(line);
+    if (frame && !line.includes("evalmachine.<anonymous>")) {
+      hidden++;
+      return false;
+    }
+    return true;
+  });
+  return { text: kept.join("\n"), hidden };
 }
 
 /** Indents every line by two spaces. */

@@ -4,10 +4,19 @@
  */
 import { dirname, resolve } from "node:path";
 import type { Transport } from "./connection";
-import { CellExecutionError, CellTimeoutError, DeadKernelError, RunnerError, type CellError, type CellFailure } from "./errors";
+import type { SocketDirCandidate } from "./socket-dir";
+import {
+  CellExecutionError,
+  CellTimeoutError,
+  DeadKernelError,
+  LostOutputError,
+  RunnerError,
+  type CellError,
+  type CellFailure,
+} from "./errors";
 import { Kernel } from "./kernel";
-import { describeExit, redactSignatures, type KernelExit } from "./kernel-process";
-import { cellTags, cloneNotebook, readNotebook, type CodeCell, type Notebook } from "./notebook";
+import { describeExit, dropOracleLines, redactSignatures, type KernelExit } from "./kernel-process";
+import { cellTags, cloneNotebook, isBlankSource, readNotebook, type CodeCell, type Notebook } from "./notebook";
 import { OutputRecorder, stderrText } from "./outputs";
 import { timingStamp, type JupyterMessage } from "./wire";
 
@@ -22,24 +31,28 @@ export interface ExecuteOptions {
   interruptOnTimeout?: boolean;
   /** Seconds to wait after the interrupt before the kernel is killed (default 5). */
   interruptGrace?: number;
-  /** Keep going after a cell fails (its stderr stays in the outputs). */
+  /** Keep going after a cell fails (its stderr stays in the outputs); every later cell still runs. */
   allowErrors?: boolean;
+  /** Keep going when some of a cell's output was lost (the cell is still marked); default false: fail. */
+  allowLostOutput?: boolean;
   /** Raise on every error, even in cells tagged raises-exception. */
   forceRaiseErrors?: boolean;
   /** Record iopub/shell timestamps in each cell's metadata.execution (default true, as nbclient). */
   recordTiming?: boolean;
   /** Cells with this tag are left untouched (default "skip-execution"). */
   skipCellsWithTag?: string;
-  /** Seconds to wait for the idle status after the reply (default 4). */
+  /** Seconds to wait for the idle status after the reply with no output arriving (default 4). */
   iopubTimeout?: number;
   /** Seconds to wait for the kernel to become ready (default 60). */
   startupTimeout?: number;
   /** Working directory of the kernel (default: the notebook's folder). */
   cwd?: string;
-  /** tslab binary (default: the project's node_modules/.bin/tslab). */
+  /** A plain tslab binary instead of the project launcher (scripts/kernel/tslab-kernel.cjs); only for comparisons. */
   tslab?: string;
-  /** Socket transport (default ipc on POSIX). */
+  /** Socket transport (default ipc on POSIX; tcp only when asked for). */
   transport?: Transport;
+  /** Where to look for a short private socket directory (default: XDG_RUNTIME_DIR, TMPDIR, /tmp, /dev/shm). */
+  socketDirCandidates?: SocketDirCandidate[];
   env?: NodeJS.ProcessEnv;
   /** Progress callback. */
   onProgress?: (event: ProgressEvent) => void;
@@ -68,7 +81,16 @@ export interface ExecuteResult {
   kernelStartSeconds: number;
   /** Wall time from the start to the last cell, kernel start included (shutdown, which follows, is not). */
   seconds: number;
+  /** Execution numbers (In [n]) of the cells that raised without being allowed to by a raises-exception tag. */
+  failedCells: number[];
+  /** True when some output of a cell was lost (that cell carries a marker output). */
+  lostOutput: boolean;
 }
+
+// tslab aborts requests arriving within 200 ms of an error (execQueue.reset(200)); wait a little longer.
+const ABORT_WINDOW_MS = 300;
+// How often a request tslab aborted anyway is sent again.
+const ABORT_RETRIES = 3;
 
 const DEFAULTS = {
   timeout: 120,
@@ -92,15 +114,34 @@ export async function executeNotebookObject(source: Notebook, options: ExecuteOp
 
 /** Starts the kernel a notebook asks for (its kernelspec) in `options.cwd`; separate so batches can start it early. */
 export function startKernelFor(notebook: Notebook, options: ExecuteOptions = {}): Promise<Kernel> {
+  try {
+    checkDurations(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   return Kernel.start({
     kernelName: notebook.metadata.kernelspec?.name ?? "tslab",
     cwd: options.cwd ?? process.cwd(),
     tslab: options.tslab,
     transport: options.transport,
+    socketDirCandidates: options.socketDirCandidates,
     startupTimeoutMs: (options.startupTimeout ?? DEFAULTS.startupTimeout) * 1000,
     env: options.env,
     warn: options.warn,
   });
+}
+
+/** The longest delay Node's timers accept (2^31 - 1 ms, about 24.8 days); longer ones fire at once, with a warning. */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** Throws a RunnerError if a duration option is longer than a timer can wait (instead of a TimeoutOverflowWarning flood). */
+export function checkDurations(options: ExecuteOptions): void {
+  for (const name of ["timeout", "interruptGrace", "iopubTimeout", "startupTimeout"] as const) {
+    const value = options[name];
+    if (typeof value === "number" && value > MAX_TIMER_SECONDS) {
+      throw new RunnerError(`${name} of ${value} s is longer than the longest timer Node.js supports (${MAX_TIMER_SECONDS} s, about 24.8 days)`);
+    }
+  }
 }
 
 /** Executes a copy of `source` on a kernel being started for it, and always shuts that kernel down. */
@@ -112,13 +153,24 @@ export async function executeOnKernel(
 ): Promise<ExecuteResult> {
   const notebook = cloneNotebook(source);
   const kernel = await starting;
+  try {
+    checkDurations(options);
+  } catch (error) {
+    await kernel.shutdown();
+    throw error;
+  }
   const run = new NotebookRun(notebook, kernel, options, options.warn ?? (() => {}));
   try {
     await run.setLanguageInfo();
     const cells = await run.executeAll();
-    return { notebook, cells, kernelStartSeconds: kernel.startupMs / 1000, seconds: (performance.now() - startedAt) / 1000 };
+    const seconds = (performance.now() - startedAt) / 1000;
+    return { notebook, cells, kernelStartSeconds: kernel.startupMs / 1000, seconds, failedCells: run.failedCells, lostOutput: run.lostOutput };
   } catch (error) {
-    if (isCellError(error)) error.notebook = notebook;
+    if (isCellError(error)) {
+      error.notebook = notebook;
+      error.failedCells = run.failedCells;
+      error.lostOutput = run.lostOutput;
+    }
     throw error;
   } finally {
     await kernel.shutdown();
@@ -129,6 +181,11 @@ export async function executeOnKernel(
 class NotebookRun {
   private codeCellsExecuted = 0;
   private readonly recorder: OutputRecorder;
+  /** Execution numbers of cells that raised (or timed out) without a raises-exception tag. */
+  readonly failedCells: number[] = [];
+  lostOutput = false;
+  // When the last error reply came: tslab aborts every request that arrives within ~200 ms of an error.
+  private lastErrorAt: number | null = null;
   private readonly recordTiming: boolean;
 
   constructor(
@@ -170,15 +227,53 @@ class NotebookRun {
   /** Code cells with non-blank source and without the skip tag; everything else stays as it is, outputs included. */
   private shouldExecute(cell: Notebook["cells"][number]): boolean {
     const skipTag = this.options.skipCellsWithTag ?? DEFAULTS.skipCellsWithTag;
-    return cell.cell_type === "code" && cell.source.trim() !== "" && !cellTags(cell).includes(skipTag);
+    return cell.cell_type === "code" && !isBlankSource(cell.source) && !cellTags(cell).includes(skipTag);
   }
 
-  /** Executes one cell: send, collect iopub until idle, wait for the reply under the timeout, check for errors. */
+  /**
+   * Executes one cell: send, collect iopub until idle, wait for the reply under the timeout, check for errors.
+   * A request tslab aborted without running it (it arrived in the window after an error) is sent again.
+   */
   private async executeCell(cell: CodeCell, cellIndex: number): Promise<CellTiming> {
     const startedAt = performance.now();
+    const tags = cellTags(cell);
+    const expectsError = tags.includes("raises-exception");
+    const allowsErrors = !this.options.forceRaiseErrors && (!!this.options.allowErrors || expectsError);
+    this.codeCellsExecuted++;
+    // The client's own count, even for cells tslab aborted (nbclient passes execution_count explicitly).
+    const executionCount = this.codeCellsExecuted;
+    let reply: JupyterMessage;
+    for (let attempt = 0; ; attempt++) {
+      await this.settleAfterError();
+      reply = await this.executeOnce(cell, cellIndex, allowsErrors, executionCount);
+      if (!isAborted(reply) || attempt >= ABORT_RETRIES) break;
+      // Not run at all: tslab was still inside its abort window. Nothing of the cell ran, so sending it again is safe.
+      this.lastErrorAt = performance.now();
+    }
+    cell.execution_count = executionCount;
+
+    const status = reply.content.status;
+    if (status === "error") {
+      this.lastErrorAt = performance.now();
+      if (!(expectsError && !this.options.forceRaiseErrors)) this.failedCells.push(executionCount);
+      if (!allowsErrors) throw new CellExecutionError(this.failure(cell, cellIndex, executionCount));
+    }
+    const seconds = (performance.now() - startedAt) / 1000;
+    return { cellIndex, seconds, status: status === "error" ? "error" : isAborted(reply) ? "aborted" : "ok" };
+  }
+
+  /** Waits out tslab's abort window after an error, so the next request is run rather than aborted. */
+  private async settleAfterError(): Promise<void> {
+    if (this.lastErrorAt === null) return;
+    const wait = this.lastErrorAt + ABORT_WINDOW_MS - performance.now();
+    this.lastErrorAt = null;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /** One execute_request: send, wait for the reply, drain iopub to the idle status, check nothing was lost. */
+  private async executeOnce(cell: CodeCell, cellIndex: number, allowsErrors: boolean, executionCount: number): Promise<JupyterMessage> {
     if (this.recordTiming) cell.metadata.execution = {};
-    const allowsErrors =
-      !this.options.forceRaiseErrors && (!!this.options.allowErrors || cellTags(cell).includes("raises-exception"));
+    const lostBefore = this.kernel.process.lostOutputMessages;
     const msgId = await this.kernel.client.send("shell", "execute_request", {
       code: cell.source,
       silent: false,
@@ -187,25 +282,40 @@ class NotebookRun {
       allow_stdin: false,
       stop_on_error: !allowsErrors,
     });
-    this.codeCellsExecuted++;
     this.recorder.beginCell(cell);
 
     const pump = new IopubPump(this.kernel, this.recorder, msgId, cellIndex);
-    const reply = await this.waitForReply(msgId, cell, cellIndex, pump);
+    const reply = await this.waitForReply(msgId, cell, cellIndex, pump, executionCount);
     if (this.recordTiming) cell.metadata.execution!["shell.execute_reply"] = timingStamp(reply.header.date);
-    const iopubTimeoutMs = (this.options.iopubTimeout ?? DEFAULTS.iopubTimeout) * 1000;
-    if (!(await pump.finish(iopubTimeoutMs))) this.warn(`cell ${cellIndex + 1}: timeout waiting for iopub output`);
-    // The client's own count, even for cells tslab aborted (nbclient passes execution_count explicitly).
-    cell.execution_count = this.codeCellsExecuted;
+    const idle = await pump.finish((this.options.iopubTimeout ?? DEFAULTS.iopubTimeout) * 1000);
+    // The launcher reports a failed send on its stderr, which may trail the idle status by a moment.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const lostMessages = this.kernel.process.lostOutputMessages - lostBefore;
+    if (!idle || lostMessages > 0) {
+      const what = lostMessages > 0 ? `${lostMessages} output message(s) could not be sent` : "the kernel's idle status never arrived";
+      this.markLost(cell, cellIndex, executionCount, what);
+    }
+    return reply;
+  }
 
-    const status = reply.content.status;
-    if (status === "error" && !allowsErrors) throw new CellExecutionError(this.failure(cell, cellIndex));
-    const seconds = (performance.now() - startedAt) / 1000;
-    return { cellIndex, seconds, status: status === "error" ? "error" : status === "abort" || status === "aborted" ? "aborted" : "ok" };
+  /** Marks a cell whose output is incomplete (an output and metadata.workbook.lost_output), and fails unless allowed. */
+  private markLost(cell: CodeCell, cellIndex: number, executionCount: number, what: string): void {
+    this.lostOutput = true;
+    cell.outputs.push({ output_type: "stream", name: "stderr", text: `[workbook] output of this cell was lost: ${what}\n` });
+    this.warn(`cell In [${executionCount}] (cell ${cellIndex + 1}): output lost (${what})`);
+    if (!this.options.allowLostOutput) {
+      cell.execution_count = executionCount;
+      throw new LostOutputError(this.failure(cell, cellIndex, executionCount), what);
+    }
   }
 
   /** Waits for this request's execute_reply, handling the timeout (interrupt → grace → kill) and kernel death. */
-  private async waitForReply(msgId: string, cell: CodeCell, cellIndex: number, pump: IopubPump): Promise<JupyterMessage> {
+  private async waitForReply(msgId: string, cell: CodeCell, cellIndex: number, pump: IopubPump, executionCount: number): Promise<JupyterMessage> {
+    // execution_count stays as the kernel left it (null if it never answered), as nbclient leaves it.
+    const failure = () => {
+      this.failedCells.push(executionCount);
+      return this.failure(cell, cellIndex, executionCount);
+    };
     const timeout = this.options.timeout === undefined ? DEFAULTS.timeout : this.options.timeout;
     const timeoutMs = timeout !== null && timeout > 0 ? timeout * 1000 : null;
     const graceMs = (this.options.interruptGrace ?? DEFAULTS.interruptGrace) * 1000;
@@ -220,19 +330,19 @@ class NotebookRun {
         await this.kernel.process.exited;
         await pump.finish(200);
         if (this.options.interruptOnTimeout) {
-          throw new DeadKernelError(this.failure(cell, cellIndex), "killed after ignoring an interrupt");
+          throw new DeadKernelError(failure(), "killed after ignoring an interrupt");
         }
-        throw new CellTimeoutError(this.failure(cell, cellIndex), timeout!, true);
+        throw new CellTimeoutError(failure(), timeout!, true);
       }
       if (event.kind === "reply" && !this.options.interruptOnTimeout) {
         await pump.finish((this.options.iopubTimeout ?? DEFAULTS.iopubTimeout) * 1000);
-        throw new CellTimeoutError(this.failure(cell, cellIndex), timeout!, false);
+        throw new CellTimeoutError(failure(), timeout!, false);
       }
     }
     if (event.kind === "exit") {
       // Give the last outputs already on their way (the dying kernel's stderr) a moment to arrive.
       await pump.finish(200);
-      throw new DeadKernelError(this.failure(cell, cellIndex), describeExit(event.exit));
+      throw new DeadKernelError(failure(), describeExit(event.exit));
     }
     return event.reply;
   }
@@ -260,9 +370,9 @@ class NotebookRun {
     }
   }
 
-  /** Cell, source and stderr for an error message (a leaked signature from tslab's HMAC oracle is redacted). */
-  private failure(cell: CodeCell, cellIndex: number): CellFailure {
-    return { cellIndex, source: cell.source, stderr: redactSignatures(stderrText(cell)) };
+  /** Cell, source and stderr for an error message (tslab's HMAC-oracle lines dropped, any signature redacted). */
+  private failure(cell: CodeCell, cellIndex: number, executionCount: number): CellFailure {
+    return { cellIndex, executionCount, source: cell.source, stderr: redactSignatures(dropOracleLines(stderrText(cell))) };
   }
 }
 
@@ -280,20 +390,30 @@ class IopubPump {
     this.done = this.run();
   }
 
-  /** Waits up to `ms` for idle; stops the pump either way. True if idle arrived. */
-  async finish(ms: number): Promise<boolean> {
+  /**
+   * Waits for idle for as long as output keeps arriving, giving up after `quietMs` with no message at all; stops
+   * the pump either way. True if idle arrived. (A fixed deadline would cut a long burst of output short.)
+   */
+  async finish(quietMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-    await Promise.race([this.done, expired]);
-    clearTimeout(timer);
+    for (;;) {
+      const seen = this.received;
+      const expired = new Promise<"quiet">((resolve) => (timer = setTimeout(() => resolve("quiet"), quietMs)));
+      const outcome = await Promise.race([this.done, expired]);
+      clearTimeout(timer);
+      if (outcome !== "quiet" || this.received === seen) break;
+    }
     this.stop.abort();
     return this.done;
   }
+
+  private received = 0;
 
   private async run(): Promise<boolean> {
     for (;;) {
       const message = await this.kernel.client.iopub.next(null, this.stop.signal);
       if (!message || this.stop.signal.aborted) return false;
+      this.received++;
       // Messages of other requests (late output of earlier cells) are dropped, as in nbclient.
       if (message.parent_header.msg_id !== this.msgId) continue;
       if (this.recorder.process(message, this.cellIndex) === "idle") return true;
@@ -301,7 +421,17 @@ class IopubPump {
   }
 }
 
+/** True for a reply to a request tslab skipped because it came right after an error. */
+function isAborted(reply: JupyterMessage): boolean {
+  return reply.content.status === "abort" || reply.content.status === "aborted";
+}
+
 /** True for the cell-level errors that carry the partial notebook. */
 function isCellError(error: unknown): error is CellError {
-  return error instanceof CellExecutionError || error instanceof CellTimeoutError || error instanceof DeadKernelError;
+  return (
+    error instanceof CellExecutionError ||
+    error instanceof CellTimeoutError ||
+    error instanceof DeadKernelError ||
+    error instanceof LostOutputError
+  );
 }

@@ -6,12 +6,16 @@ export type { BatchOptions, NotebookInput, NotebookOutcome } from "./batch";
 export { readNotebook, parseNotebook } from "./notebook";
 export type { Cell, CodeCell, Notebook, Output } from "./notebook";
 export { serializeNotebook } from "./nbjson";
+export { NoPrivateSocketDirError } from "./socket-dir";
+export { stampProvenance, sourceSha256, helperSha256 } from "./provenance";
+export type { WorkbookProvenance } from "./provenance";
 export {
   CellError,
   CellExecutionError,
   CellTimeoutError,
   DeadKernelError,
   KernelStartError,
+  LostOutputError,
   NotebookInputError,
   OutputDirError,
   RunnerError,

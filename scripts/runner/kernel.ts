@@ -5,7 +5,8 @@
 import { KernelNotReadyError, KernelClient } from "./client";
 import { createConnection, type KernelConnection, type Transport } from "./connection";
 import { KernelStartError } from "./errors";
-import { describeExit, findTslab, KernelProcess } from "./kernel-process";
+import type { SocketDirCandidate } from "./socket-dir";
+import { describeExit, kernelCommand, KernelProcess } from "./kernel-process";
 import { SUPPORTED_KERNELS } from "./notebook";
 import type { JupyterMessage } from "./wire";
 
@@ -15,10 +16,15 @@ export interface KernelOptions {
   kernelName: string;
   /** The notebook's directory. */
   cwd: string;
-  /** tslab binary; defaults to the project's node_modules/.bin/tslab. */
+  /**
+   * A tslab binary to run as `<tslab> kernel --config-path …` instead of the project's launcher
+   * (scripts/kernel/tslab-kernel.cjs). Only for comparisons: a plain tslab keeps its local-install lookup.
+   */
   tslab?: string;
-  /** Defaults to ipc on POSIX. */
+  /** Defaults to ipc on POSIX; never switched to tcp unless asked for. */
   transport?: Transport;
+  /** Where to look for a short private socket directory (default: XDG_RUNTIME_DIR, TMPDIR, /tmp, /dev/shm). */
+  socketDirCandidates?: SocketDirCandidate[];
   /** Give up waiting for kernel_info after this long (default 60 s). */
   startupTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -32,6 +38,8 @@ const SHUTDOWN_GRACE_MS = 2500;
 /** A started, ready kernel. */
 export class Kernel {
   private closed = false;
+  /** Processes the kernel left running after shutdown (killed then), e.g. "pid 4242: sleep 600". */
+  stragglers: string[] = [];
 
   private constructor(
     readonly connection: KernelConnection,
@@ -39,6 +47,7 @@ export class Kernel {
     readonly client: KernelClient,
     /** Wall time from spawn to a ready kernel, in ms. */
     readonly startupMs: number,
+    private readonly warn: (message: string) => void,
   ) {}
 
   /** Spawns the kernel and waits until it answers on shell and publishes on iopub. */
@@ -46,14 +55,15 @@ export class Kernel {
     const spec = SUPPORTED_KERNELS[options.kernelName];
     if (!spec) throw new KernelStartError(`unknown kernel "${options.kernelName}"; expected tslab or jslab`, "");
     const startedAt = performance.now();
-    const connection = await createConnection(options.kernelName, options.transport);
+    const connection = await createConnection(options.kernelName, options.transport, { socketDirCandidates: options.socketDirCandidates });
     let kernelProcess: KernelProcess | undefined;
     let client: KernelClient | undefined;
     try {
-      const args = ["kernel", "--config-path", connection.file, ...(spec.js ? ["--js"] : [])];
+      const launch = options.tslab
+        ? { command: options.tslab, args: ["kernel", "--config-path", connection.file, ...(spec.js ? ["--js"] : [])] }
+        : kernelCommand(connection.file, spec.js);
       kernelProcess = KernelProcess.start({
-        command: options.tslab ?? findTslab(),
-        args,
+        ...launch,
         cwd: options.cwd,
         env: options.env,
         cleanupDir: connection.dir,
@@ -61,7 +71,7 @@ export class Kernel {
       client = new KernelClient(connection, options.warn);
       client.connect();
       await client.waitForReady({ timeoutMs: options.startupTimeoutMs ?? 60_000, exited: kernelProcess.exited });
-      return new Kernel(connection, kernelProcess, client, performance.now() - startedAt);
+      return new Kernel(connection, kernelProcess, client, performance.now() - startedAt, options.warn ?? (() => {}));
     } catch (error) {
       client?.close();
       if (kernelProcess) await kernelProcess.terminate(500);
@@ -95,6 +105,8 @@ export class Kernel {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Taken while the kernel still runs: its children are reparented once it is gone.
+    const tree = this.process.descendants();
     try {
       if (!this.process.exit) {
         // As jupyter_client: interrupt whatever runs, ask to shut down, then escalate with signals.
@@ -103,6 +115,10 @@ export class Kernel {
         if (!(await this.process.waitForExit(SHUTDOWN_GRACE_MS))) await this.process.terminate(SHUTDOWN_GRACE_MS);
       }
       await this.process.terminate(SHUTDOWN_GRACE_MS);
+      this.stragglers = this.process.killStragglers(tree);
+      if (this.stragglers.length > 0) {
+        this.warn(`the kernel left ${this.stragglers.length} process(es) running outside its process group; killed: ${this.stragglers.join("; ")}`);
+      }
     } finally {
       this.client.close();
       await this.connection.dispose();

@@ -67,6 +67,8 @@ function splitBundle(bundle: Record<string, unknown>): void {
  * Written by hand because JS objects always enumerate integer-like keys first, whatever order they are added in.
  */
 function stringifySorted(value: unknown, depth = 0): string {
+  if (isLosslessNumberLike(value)) return pythonNumberText(value.value);
+  if (typeof value === "number") return pythonNumberText(JSON.stringify(value));
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   const inner = "\n" + " ".repeat(depth + 1);
   const outer = "\n" + " ".repeat(depth);
@@ -80,6 +82,46 @@ function stringifySorted(value: unknown, depth = 0): string {
   if (entries.length === 0) return "{}";
   const members = entries.map(([key, item]) => `${JSON.stringify(key)}: ${stringifySorted(item, depth + 1)}`);
   return `{${inner}${members.join(`,${inner}`)}${outer}}`;
+}
+
+/** A lossless-json number, also after structuredClone (which keeps its fields but not its class). */
+function isLosslessNumberLike(value: unknown): value is { value: string } {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    (value as { isLosslessNumber?: unknown }).isLosslessNumber === true &&
+    typeof (value as { value?: unknown }).value === "string"
+  );
+}
+
+/**
+ * A JSON number as Python's json module writes it after reading it (what nbformat does): an integer literal stays
+ * an int with every digit (no precision lost, "-0" becomes "0"); anything else is a float written as repr() does —
+ * shortest round-trip digits, "1.0" for integral values, an exponent below 1e-4 or from 1e16 on ("1e-07", "1e+16").
+ */
+export function pythonNumberText(json: string): string {
+  if (/^-?\d+$/.test(json)) return BigInt(json).toString();
+  const value = Number(json);
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
+  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
+  // toExponential() with no argument gives the shortest digits that round-trip, like Python's repr.
+  const [mantissa, exponentText] = value.toExponential().split("e");
+  const exponent = Number(exponentText);
+  const negative = mantissa.startsWith("-");
+  const digits = mantissa.replace(/^-/, "").replace(".", "");
+  let text: string;
+  if (exponent < -4 || exponent >= 16) {
+    const fraction = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    text = `${fraction}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  } else if (exponent < 0) {
+    text = `0.${"0".repeat(-exponent - 1)}${digits}`;
+  } else if (digits.length <= exponent + 1) {
+    text = `${digits}${"0".repeat(exponent + 1 - digits.length)}.0`;
+  } else {
+    text = `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+  }
+  return negative ? `-${text}` : text;
 }
 
 /** Orders strings by Unicode code point, as Python compares str (JS `<` compares UTF-16 units). */

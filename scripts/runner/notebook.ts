@@ -4,7 +4,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { isSafeNumber, LosslessNumber, parse as parseLossless } from "lossless-json";
 import { NotebookInputError } from "./errors";
+import { pythonNumberText } from "./nbjson";
 
 /** A mime bundle: mime type → payload (string for text and base64 images, any JSON for +json types). */
 export type MimeBundle = Record<string, unknown>;
@@ -78,32 +80,102 @@ export const SUPPORTED_KERNELS: Record<string, { js: boolean }> = { tslab: { js:
 
 /** Reads and validates a notebook file; throws NotebookInputError naming the file and the problem. */
 export async function readNotebook(path: string): Promise<Notebook> {
-  let text: string;
+  return parseNotebookBytes(await readNotebookBytes(path), path);
+}
+
+/** The raw bytes of a notebook file (hashed for provenance); NotebookInputError if it cannot be read. */
+export async function readNotebookBytes(path: string): Promise<Buffer> {
   try {
-    text = await readFile(path, "utf8");
+    return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new NotebookInputError(path, "no such file; check the path (notebooks live in notebooks/)");
     if (code === "EISDIR") throw new NotebookInputError(path, "is a directory, not a .ipynb file");
     throw new NotebookInputError(path, `cannot be read (${(error as Error).message})`);
   }
+}
+
+/** Decodes strict UTF-8 (nbformat refuses anything else) and parses the notebook. */
+export function parseNotebookBytes(bytes: Uint8Array, path: string): Notebook {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    throw new NotebookInputError(path, `is not valid UTF-8 (bad byte 0x${bytes[at].toString(16).padStart(2, "0")} at offset ${at}); save it as UTF-8, as Jupyter does`);
+  }
   return parseNotebook(text, path);
 }
 
-/** Parses notebook JSON text; `path` is only used in error messages. */
+/** Offset of the first byte that does not start a valid UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i];
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const extra = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0;
+    if (extra === 0 || i + extra >= bytes.length) return i;
+    let codePoint = lead & (0x3f >> extra);
+    for (let k = 1; k <= extra; k++) {
+      if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+      codePoint = (codePoint << 6) | (bytes[i + k] & 0x3f);
+    }
+    const shortest = [0, 0x80, 0x800, 0x10000][extra];
+    if (codePoint < shortest || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return i;
+    i += extra + 1;
+  }
+  return 0;
+}
+
+/**
+ * Parses notebook JSON text; `path` is only used in error messages. Numbers are read losslessly: each keeps its
+ * text (1.0, 1e-07, a 23-digit id) so that metadata is written back as nbformat would write it.
+ */
 export function parseNotebook(text: string, path: string): Notebook {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseLossless(text, null, readNumber);
   } catch (error) {
     throw new NotebookInputError(path, `is not valid JSON (${(error as Error).message}); is it really a .ipynb file?`);
   }
+  normalizeVersionNumbers(raw);
   const notebook = validateNotebook(raw, path);
   rejoinLines(notebook);
   stripTransient(notebook);
   ensureCellIds(notebook);
   return notebook;
 }
+
+/**
+ * A plain number when it writes back as nbformat would write the original (7, 0.5, 1e-07), else a LosslessNumber
+ * that keeps the text (1.0 would become 1; a 23-digit integer would lose digits).
+ */
+function readNumber(digits: string): number | LosslessNumber {
+  const value = Number(digits);
+  return pythonNumberText(JSON.stringify(value)) === pythonNumberText(digits) ? value : new LosslessNumber(digits);
+}
+
+/** nbformat and nbformat_minor as plain numbers (the runner compares them); every other number keeps its text. */
+function normalizeVersionNumbers(raw: unknown): void {
+  if (!isObject(raw)) return;
+  for (const key of ["nbformat", "nbformat_minor"]) {
+    const value = raw[key];
+    if (value instanceof LosslessNumber && isSafeNumber(value.value)) raw[key] = value.valueOf();
+  }
+}
+
+/**
+ * True when nbclient would skip the cell as blank: `not source.strip()` in Python, whose whitespace differs from
+ * JavaScript's trim() (Python strips \x1c-\x1f and \x85; JavaScript strips \ufeff).
+ */
+export function isBlankSource(source: string): boolean {
+  return PYTHON_WHITESPACE_ONLY.test(source);
+}
+
+// Exactly the characters for which Python's str.isspace() is true.
+const PYTHON_WHITESPACE_ONLY = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
 /** Checks the nbformat 4 structure the runner relies on, and the kernelspec. */
 function validateNotebook(raw: unknown, path: string): Notebook {

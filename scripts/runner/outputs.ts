@@ -2,6 +2,7 @@
  * Maps iopub messages to cell outputs exactly as nbclient does (`process_message`, `output`, `clear_output`,
  * `_update_display_id`, with nbformat's `output_from_msg`). Pure: no sockets, no timers.
  */
+import { dropOracleLines } from "./kernel-process";
 import type { CodeCell, Notebook, Output } from "./notebook";
 import { timingStamp, type JupyterMessage } from "./wire";
 
@@ -54,6 +55,12 @@ export class OutputRecorder {
 
   /** nbclient's `output()`: build the output, apply a pending clear, remember display-id positions, append. */
   private append(cell: CodeCell, cellIndex: number, type: string, content: Record<string, unknown>, displayId: string | null): void {
+    if (type === "stream" && typeof content.text === "string" && /invalid hmac/i.test(content.text)) {
+      // A plain tslab (not this project's launcher) prints its signing oracle here; it must never be saved.
+      const text = dropOracleLines(content.text);
+      if (text === "") return;
+      content = { ...content, text };
+    }
     const output = outputFromMessage(type, content);
     if (!output) {
       this.warn(`unhandled iopub message: ${type}`);

@@ -6,7 +6,8 @@ import { basename } from "node:path";
 import { Presets, SingleBar } from "cli-progress";
 import Table from "cli-table3";
 import type { NotebookOutcome } from "./batch";
-import { CellError } from "./errors";
+import { CellError, cellName } from "./errors";
+import { neutralizeControls } from "./terminal-text";
 
 // The bar being drawn, if any, so an interrupted run can restore the terminal (cursor, line wrapping).
 let activeBar: SingleBar | null = null;
@@ -46,7 +47,7 @@ class BarReporter implements Reporter {
       },
       Presets.shades_classic,
     );
-    this.bar.start(cellsToRun, 0, { notebook: basename(path), status: "starting kernel" });
+    this.bar.start(cellsToRun, 0, { notebook: neutralizeControls(basename(path)), status: "starting kernel" });
     activeBar = this.bar;
   }
 
@@ -73,14 +74,14 @@ class LineReporter implements Reporter {
 
   notebookEnd(outcome: NotebookOutcome): void {
     const cells = `${outcome.cellsRun}/${outcome.cellsToRun} cells`;
-    this.stream.write(`${basename(outcome.path)}: ${outcomeStatus(outcome)}, ${cells} in ${outcome.seconds.toFixed(1)} s\n`);
+    this.stream.write(neutralizeControls(`${basename(outcome.path)}: ${outcomeStatus(outcome)}, ${cells} in ${outcome.seconds.toFixed(1)} s`) + "\n");
   }
 }
 
 /** "ok", "ok, 2 cell errors allowed", or "FAILED at cell 4 (CellTimeoutError)". */
 export function outcomeStatus(outcome: NotebookOutcome): string {
   if (outcome.error) {
-    const where = outcome.error instanceof CellError ? ` at cell ${outcome.error.cellNumber}` : "";
+    const where = outcome.error instanceof CellError ? ` at ${cellName(outcome.error)}` : "";
     return `FAILED${where} (${outcome.error.name})`;
   }
   const allowed = outcome.result?.cells.filter((cell) => cell.status === "error").length ?? 0;

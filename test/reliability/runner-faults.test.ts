@@ -119,10 +119,11 @@ test("runner fault: SIGKILL of the kernel mid-cell is a dead kernel naming the c
 
   const { code, stdout, stderr } = await run.exit;
   assert.equal(code, 1, stderr);
-  assert.match(stderr, /victim\.ipynb failed: the kernel died while running cell 2 \(killed by SIGKILL\)\n {2}import \* as fs from "fs";/);
-  assert.match(stdout, /victim\.ipynb +│ +1\/2 │ +[\d.]+ │ FAILED at cell 2 \(DeadKernelError\)/);
+  assert.match(stderr, /victim\.ipynb failed \(failed cells: In \[2\]\): the kernel died while running In \[2\] \(cell 2\) \(killed by SIGKILL\)\n {2}source:\n {4}import \* as fs from "fs";/);
+  assert.match(stdout, /victim\.ipynb +│ +1\/2 │ +[\d.]+ │ FAILED at In \[2\] \(cell 2\) \(DeadKernelError\)/);
   assert.match(stdout, /after\.ipynb +│ +1\/1 │ +[\d.]+ │ ok/);
-  const written = assertCompleteNotebooks(out, ["after.ipynb"]);
+  const written = assertCompleteNotebooks(out, ["after.ipynb", "victim.ipynb"]);
+  assert.equal((written["victim.ipynb"] as { metadata?: { workbook?: { outcome?: string } } }).metadata?.workbook?.outcome, "failed");
   assert.deepEqual(written["after.ipynb"].cells[0].outputs[0].text, ["after ran\n"]);
   await assertNoProcessesIn(dirname(victim), dirname(after));
   assert.equal(existsSync(kernel.dir), false, "the dead kernel's connection directory is removed");

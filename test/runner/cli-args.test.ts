@@ -3,12 +3,30 @@ import assert from "node:assert/strict";
 import { parseCliArgs, UsageError } from "../../scripts/runner/cli-args";
 
 test("defaults: all notebooks, build/executed, 120 s, errors stop the run", () => {
-  assert.deepEqual(parseCliArgs([]), { out: "build/executed", timeout: 120, allowErrors: false, notebooks: [], help: false });
+  assert.deepEqual(parseCliArgs([], {}), {
+    out: "build/executed",
+    timeout: 120,
+    allowErrors: false,
+    allowLostOutput: false,
+    transport: "ipc",
+    verbose: false,
+    notebooks: [],
+    help: false,
+  });
 });
 
 test("options and notebook paths are read in any order", () => {
-  const options = parseCliArgs(["a.ipynb", "--timeout", "5.5", "--allow-errors", "--out", "x", "b.ipynb"]);
-  assert.deepEqual(options, { out: "x", timeout: 5.5, allowErrors: true, notebooks: ["a.ipynb", "b.ipynb"], help: false });
+  const options = parseCliArgs(["a.ipynb", "--timeout", "5.5", "--allow-errors", "--out", "x", "b.ipynb", "--verbose"], {});
+  assert.deepEqual(options, {
+    out: "x",
+    timeout: 5.5,
+    allowErrors: true,
+    allowLostOutput: false,
+    transport: "ipc",
+    verbose: true,
+    notebooks: ["a.ipynb", "b.ipynb"],
+    help: false,
+  });
 });
 
 test("--timeout 0 means no limit", () => {

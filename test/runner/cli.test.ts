@@ -85,7 +85,7 @@ test("without arguments every notebooks/*.ipynb runs in name order into build/ex
   assert.equal(readFileSync(join(dir, "notebooks", "01-first.ipynb"), "utf8"), before, "the source is untouched");
 });
 
-test("a failing notebook: exit 1, the failure shows notebook, cell, source and stderr; it is not written", async (t) => {
+test("a failing notebook: exit 1, the failure shows notebook, cell, source and stderr; it is written marked failed", async (t) => {
   const dir = tempDir(t);
   copyFileSync(testNotebook("compile-error.ipynb"), join(dir, "compile-error.ipynb"));
   writeFileSync(join(dir, "fine.ipynb"), notebookText("1 + 1"));
@@ -93,10 +93,12 @@ test("a failing notebook: exit 1, the failure shows notebook, cell, source and s
   assert.equal(code, 1);
   assert.match(
     stderr,
-    /compile-error\.ipynb failed: cell 1 raised an error\n {2}const count: number = "not a number";\nstderr:\n {2}1:7 - Type 'string' is not assignable to type 'number'\./,
+    /compile-error\.ipynb failed \(failed cells: In \[1\]\): In \[1\] \(cell 1\) raised an error: 1:7 - Type 'string' is not assignable to type 'number'\.\n {2}source:\n {4}const count: number = "not a number";\n {2}stderr:\n {4}1:7 - Type 'string'/,
   );
-  assert.match(stdout, /compile-error\.ipynb │ +0\/2 │ +[\d.]+ │ FAILED at cell 1 \(CellExecutionError\)/);
-  assert.deepEqual(readdirSync(join(dir, "out")).sort(), [".made-by-workbook-tool", "fine.ipynb"], "later notebooks still run; the failed one is not written");
+  assert.match(stdout, /compile-error\.ipynb │ +0\/2 │ +[\d.]+ │ FAILED at In \[1\] \(cell 1\) \(CellExecutionError\)/);
+  assert.deepEqual(readdirSync(join(dir, "out")).sort(), [".made-by-workbook-tool", "compile-error.ipynb", "fine.ipynb"], "later notebooks still run");
+  const failed = JSON.parse(readFileSync(join(dir, "out", "compile-error.ipynb"), "utf8"));
+  assert.equal(failed.metadata.workbook.outcome, "failed", "the failed run is written, marked failed, so no older copy stands in for it");
 });
 
 test("--allow-errors keeps going past failing cells and reports them in the table", async (t) => {
@@ -112,5 +114,7 @@ test("--allow-errors keeps going past failing cells and reports them in the tabl
 test("npm run workbook is wired to the CLI", () => {
   const result = spawnSync("npm", ["run", "-s", "workbook", "--", "--help"], { cwd: ROOT, encoding: "utf8" });
   assert.equal(result.status, 0, result.stderr);
-  assert.match(result.stdout, /^usage: npm run workbook -- \[--out DIR\] \[--timeout SECONDS\] \[--allow-errors\] \[NOTEBOOK \.\.\.\]/);
+  assert.match(result.stdout, /^usage: npm run workbook -- \[--out DIR\] \[--timeout SECONDS\] \[--allow-errors\] \[--allow-lost-output\]/);
+  assert.match(result.stdout, /--transport ipc\|tcp/);
+  assert.match(result.stdout, /WORKBOOK_TRANSPORT/);
 });

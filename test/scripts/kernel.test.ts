@@ -16,7 +16,7 @@ test("without a Python that has Jupyter, the error says what was tried and how t
   });
 });
 
-test("npm run kernel registers a kernelspec named tslab that runs this project's own tslab", (t) => {
+test("npm run kernel registers a kernelspec named tslab that runs this project's own tslab launcher", (t) => {
   let python: string;
   try {
     python = findJupyterPython(["/usr/bin/python3", "python3"]);
@@ -28,7 +28,7 @@ test("npm run kernel registers a kernelspec named tslab that runs this project's
   try {
     const result = registerKernel({ projectRoot: root, prefix, pythonCandidates: [python] });
     assert.equal(result.kernelJson, path.join(prefix, "share", "jupyter", "kernels", "tslab", "kernel.json"));
-    assert.deepEqual(result.argv, [path.join(root, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"]);
+    assert.deepEqual(result.argv, [process.execPath, path.join(root, "scripts", "kernel", "tslab-kernel.cjs"), "kernel", "--config-path", "{connection_file}"]);
   } finally {
     fs.rmSync(prefix, { recursive: true, force: true });
   }

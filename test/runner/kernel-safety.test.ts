@@ -1,0 +1,315 @@
+/**
+ * Who can reach the runner's kernel (issue 14, items 2 and 3): its sockets live in a short private directory or the
+ * run is refused (never a silent switch to TCP); tslab's HMAC oracle never answers; no node_modules/tslab planted
+ * above a notebook is ever started, by the runner or by the kernelspec `npm run kernel` writes.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { KernelClient } from "../../scripts/runner/client";
+import { createConnection } from "../../scripts/runner/connection";
+import { executeNotebook } from "../../scripts/runner/executor";
+import { findTslab } from "../../scripts/runner/kernel-process";
+import { parseCliArgs } from "../../scripts/runner/cli-args";
+import { findJupyterPython, registerKernel } from "../../scripts/kernel/register";
+import {
+  createPrivateSocketDir,
+  MAX_SOCKET_PATH_BYTES,
+  NoPrivateSocketDirError,
+  socketPathBytes,
+  unsafeBase,
+} from "../../scripts/runner/socket-dir";
+import type { CodeCell } from "../../scripts/runner/notebook";
+import { kernelProcessesIn, processesIn, ROOT, tempDir, waitFor } from "./helpers";
+
+const ATTACK = join(__dirname, "fixtures", "hmac-attack.cjs");
+const isCI = process.env.CI === "true";
+
+/** A directory whose path is longer than any Unix socket path can be. */
+function longDir(t: Parameters<typeof tempDir>[0]): string {
+  let dir = tempDir(t, "long-tmpdir-");
+  while (Buffer.byteLength(dir) <= MAX_SOCKET_PATH_BYTES + 10) dir = join(dir, "a-rather-long-directory-name");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** Writes a one-or-more-cell tslab notebook and returns its path. */
+function writeNotebook(dir: string, name: string, sources: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript" } },
+      cells: sources.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+    }),
+  );
+  return path;
+}
+
+/** Every stream text of an executed notebook, joined. */
+function allText(cells: unknown[]): string {
+  return (cells as CodeCell[]).flatMap((cell) => (cell.outputs ?? []).map((o) => ("text" in o ? o.text : ""))).join("");
+}
+
+// --- item 2: a long TMPDIR ---------------------------------------------------------------------------------------
+
+test("with a TMPDIR too long for socket paths, the kernel still gets Unix sockets in a short private directory", async (t) => {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = longDir(t);
+  t.after(() => (saved === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = saved)));
+  const connection = await createConnection("tslab");
+  try {
+    assert.equal(connection.info.transport, "ipc", "never a silent switch to TCP");
+    assert.ok(socketPathBytes(connection.dir) <= MAX_SOCKET_PATH_BYTES);
+    const stat = lstatSync(connection.dir);
+    assert.equal(stat.isDirectory() && !stat.isSymbolicLink(), true);
+    assert.equal(stat.mode & 0o777, 0o700);
+    assert.equal(stat.uid, process.getuid!());
+  } finally {
+    await connection.dispose();
+  }
+});
+
+test("a notebook runs end to end over ipc under a long TMPDIR (the kernel reads an ipc connection file)", async (t) => {
+  const dir = tempDir(t, "long-tmpdir-run-");
+  const long = longDir(t);
+  const path = writeNotebook(dir, "transport.ipynb", [
+    'import * as fs from "fs";\nconst file = process.argv[process.argv.indexOf("--config-path") + 1];\n' +
+      'console.log("transport", JSON.parse(fs.readFileSync(file, "utf8")).transport);',
+  ]);
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = long;
+  t.after(() => (saved === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = saved)));
+  const result = await executeNotebook(path, { timeout: 60 });
+  assert.match(allText(result.notebook.cells), /transport ipc/);
+  assert.deepEqual(processesIn(dir), []);
+});
+
+test("when no private place is short enough, the connection is refused with a message that names the way out", async (t) => {
+  const long = longDir(t);
+  await assert.rejects(
+    createConnection("tslab", "ipc", { socketDirCandidates: [{ base: long, origin: "$TMPDIR" }] }),
+    (error: unknown) => {
+      assert.ok(error instanceof NoPrivateSocketDirError);
+      assert.match(error.message, /\$TMPDIR .*socket paths there would be \d+ bytes/);
+      assert.match(error.message, /--transport tcp/);
+      assert.match(error.message, /WORKBOOK_TRANSPORT=tcp/);
+      return true;
+    },
+  );
+});
+
+test("a place other users could tamper with is not used for the sockets", async (t) => {
+  const open = tempDir(t, "socket-base-");
+  chmodSync(open, 0o777); // world-writable, not sticky: anyone could rename our directory away
+  assert.match(unsafeBase(open) ?? "", /writable by other users and not sticky/);
+  const sticky = tempDir(t, "socket-base-");
+  chmodSync(sticky, 0o1777);
+  assert.equal(unsafeBase(sticky), null, "a sticky world-writable directory (like /tmp) is fine");
+  assert.match(unsafeBase(join(open, "missing")) ?? "", /ENOENT/);
+  const file = join(sticky, "file");
+  writeFileSync(file, "");
+  assert.match(unsafeBase(file) ?? "", /not a directory/);
+  // A symlink to a safe directory is followed: the directory is made in its target, and is itself no symlink.
+  const link = join(sticky, "link");
+  symlinkSync(sticky, link);
+  const made = createPrivateSocketDir([{ base: link, origin: "$TMPDIR" }]);
+  t.after(() => rmSync(made, { recursive: true, force: true }));
+  assert.equal(lstatSync(made).isSymbolicLink(), false);
+  assert.ok(made.startsWith(sticky + "/"));
+  assert.throws(() => createPrivateSocketDir([{ base: open, origin: "$XDG_RUNTIME_DIR" }]), NoPrivateSocketDirError);
+  if (process.getuid?.() === 0) {
+    const theirs = tempDir(t, "socket-base-");
+    const { uid } = await idOf("nobody");
+    chownSync(theirs, uid, uid);
+    assert.match(unsafeBase(theirs) ?? "", /belongs to another user/);
+  } else {
+    t.diagnostic("not root: a directory owned by another user was not tried");
+  }
+});
+
+test("--transport and WORKBOOK_TRANSPORT choose tcp only explicitly; anything else is a usage error", () => {
+  assert.equal(parseCliArgs([], {}).transport, "ipc");
+  assert.equal(parseCliArgs(["--transport", "tcp"], {}).transport, "tcp");
+  assert.equal(parseCliArgs([], { WORKBOOK_TRANSPORT: "tcp" }).transport, "tcp");
+  assert.equal(parseCliArgs(["--transport", "ipc"], { WORKBOOK_TRANSPORT: "tcp" }).transport, "ipc");
+  assert.throws(() => parseCliArgs(["--transport", "udp"], {}), /--transport must be ipc or tcp, got "udp"/);
+  assert.throws(() => parseCliArgs([], { WORKBOOK_TRANSPORT: "TCP " }), /WORKBOOK_TRANSPORT must be ipc or tcp/);
+});
+
+// --- item 2: the HMAC oracle ------------------------------------------------------------------------------------
+
+async function idOf(user: string): Promise<{ uid: number; gid: number }> {
+  const run = promisify(execFile);
+  return { uid: Number((await run("id", ["-u", user])).stdout), gid: Number((await run("id", ["-g", user])).stdout) };
+}
+
+/**
+ * Runs a notebook over tcp whose second cell waits while the HMAC attack (fixtures/hmac-attack.cjs, run as this
+ * same user: it needs only the endpoints, never the key) hits the kernel. `tslab` picks a plain tslab binary.
+ */
+async function attackOverTcp(t: Parameters<typeof tempDir>[0], tslab?: string) {
+  const dir = tempDir(t, "oracle-");
+  const done = join(dir, "attack-finished");
+  const marker = join(dir, "pwned");
+  const path = writeNotebook(dir, "victim.ipynb", [
+    'console.log("first cell")',
+    `import * as fs from "fs";\nwhile (!fs.existsSync(${JSON.stringify(done)})) await new Promise((r) => setTimeout(r, 50));`,
+  ]);
+  const warnings: string[] = [];
+  const running = executeNotebook(path, { transport: "tcp", timeout: 90, tslab, warn: (m) => warnings.push(m) });
+  let report: { connected: number; oracle: boolean; executed: boolean };
+  try {
+    assert.ok(await waitFor(() => kernelProcessesIn(dir).length > 0, 30_000), "the kernel started");
+    const ports = await waitForPorts(kernelProcessesIn(dir));
+    // The first cell has run by the time the second waits: tslab's stderr now goes to iopub.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const { stdout } = await promisify(execFile)(process.execPath, [ATTACK, JSON.stringify({ endpoints: ports, marker, timeoutMs: 3000 })], {
+      encoding: "utf8",
+      cwd: ROOT,
+    });
+    report = JSON.parse(stdout);
+  } finally {
+    writeFileSync(done, "");
+  }
+  const result = await running;
+  return { report, result, marker, dir };
+}
+
+/** The kernel's listening TCP endpoints, read from /proc like any local user could. */
+async function waitForPorts(pids: number[]): Promise<string[]> {
+  const inodes = (): Set<string> => {
+    const found = new Set<string>();
+    for (const pid of pids) {
+      for (const fd of safeList(`/proc/${pid}/fd`)) {
+        const match = /^socket:\[(\d+)\]$/.exec(safeLink(`/proc/${pid}/fd/${fd}`));
+        if (match) found.add(match[1]);
+      }
+    }
+    return found;
+  };
+  let ports: string[] = [];
+  await waitFor(() => {
+    const mine = inodes();
+    ports = readFileSync("/proc/net/tcp", "utf8")
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((f) => f[3] === "0A" && mine.has(f[9]))
+      .map((f) => `tcp://127.0.0.1:${parseInt(f[1].split(":")[1], 16)}`);
+    return ports.length >= 5;
+  }, 30_000);
+  return ports;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function safeLink(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "";
+  }
+}
+
+test("control: a plain tslab over tcp leaks the valid HMAC and runs the attacker's code", async (t) => {
+  const { report, result, marker } = await attackOverTcp(t, findTslab());
+  assert.equal(report.oracle, true);
+  assert.equal(existsSync(marker), true);
+  // Even then, the oracle's lines never reach the executed notebook.
+  assert.doesNotMatch(JSON.stringify(result.notebook), /invalid hmac|want [0-9a-f]{16}/);
+});
+
+test("over tcp chosen explicitly, the project's kernel answers a bad signature with nothing: no oracle, no code run", async (t) => {
+  const { report, result, marker, dir } = await attackOverTcp(t);
+  assert.equal(report.connected > 0, true, "the attacker did reach the ports");
+  assert.equal(report.oracle, false, "no valid HMAC was published");
+  assert.equal(report.executed, false);
+  assert.equal(existsSync(marker), false);
+  assert.doesNotMatch(JSON.stringify(result.notebook), /invalid hmac|want [0-9a-f]{16}/);
+  assert.match(allText(result.notebook.cells), /first cell/);
+  assert.deepEqual(processesIn(dir), []);
+});
+
+// --- item 3: a node_modules/tslab planted above the notebook ------------------------------------------------------
+
+/** A directory with a fake node_modules/tslab whose startKernel writes `marker`, and a notebook folder below it. */
+function plantFakeTslab(t: Parameters<typeof tempDir>[0]) {
+  const top = tempDir(t, "planted-");
+  const marker = join(top, "fake-tslab-ran");
+  const fake = join(top, "node_modules", "tslab", "dist");
+  mkdirSync(fake, { recursive: true });
+  writeFileSync(join(top, "node_modules", "tslab", "package.json"), JSON.stringify({ name: "tslab", version: "9.9.9" }));
+  const body = `require("fs").writeFileSync(${JSON.stringify(marker)}, "planted tslab ran as uid " + process.getuid());`;
+  writeFileSync(join(fake, "main.js"), `exports.startKernel = () => { ${body} process.exit(0); };\nexports.main = exports.startKernel;\n`);
+  const notebooks = join(top, "course", "notebooks");
+  mkdirSync(notebooks, { recursive: true });
+  return { top, marker, notebooks };
+}
+
+test("control: a plain tslab started below a planted node_modules/tslab runs the planted one", async (t) => {
+  const { marker, notebooks } = plantFakeTslab(t);
+  const path = writeNotebook(notebooks, "victim.ipynb", ['console.log("own kernel")']);
+  await assert.rejects(executeNotebook(path, { tslab: findTslab(), timeout: 30, startupTimeout: 20 }));
+  assert.equal(existsSync(marker), true);
+});
+
+test("the runner never starts a node_modules/tslab planted above the notebook's folder", async (t) => {
+  const { marker, notebooks } = plantFakeTslab(t);
+  const path = writeNotebook(notebooks, "victim.ipynb", ['console.log("own kernel")']);
+  const result = await executeNotebook(path, { timeout: 60 });
+  assert.match(allText(result.notebook.cells), /own kernel/);
+  assert.equal(existsSync(marker), false, "the planted tslab did not run");
+});
+
+test("the kernelspec `npm run kernel` writes never starts a planted node_modules/tslab either", async (t) => {
+  let python: string;
+  try {
+    python = findJupyterPython(["/usr/bin/python3", "python3"]);
+  } catch {
+    if (isCI) assert.fail("no Python with jupyter_client in CI");
+    return t.skip("no Python with jupyter_client here (apt-get install jupyter-client)");
+  }
+  const prefix = tempDir(t, "kernelspec-");
+  const { argv } = registerKernel({ projectRoot: ROOT, prefix, pythonCandidates: [python] });
+  const { marker, notebooks } = plantFakeTslab(t);
+  const connection = await createConnection("tslab");
+  t.after(() => connection.dispose());
+  // Start the kernel exactly as Jupyter would: the spec's argv, {connection_file} filled in, in the notebook's folder.
+  const [command, ...args] = argv.map((arg) => arg.replace("{connection_file}", connection.file));
+  const kernel = spawn(command, args, { cwd: notebooks, stdio: "ignore" });
+  const exited = new Promise((resolve) => kernel.once("exit", resolve));
+  const client = new KernelClient(connection);
+  client.connect();
+  try {
+    await client.waitForReady({ timeoutMs: 60_000, exited });
+    assert.equal(existsSync(marker), false, "the planted tslab did not run");
+  } finally {
+    client.close();
+    kernel.kill("SIGKILL");
+    await exited;
+  }
+});
