@@ -1,7 +1,8 @@
 /**
  * Which test files there are and which group each belongs to. Every `test/**\/*.test.ts` is picked up; no list
- * to edit. A file named `*.integration.test.ts` is slow (it starts kernels, browsers, Python or the CLIs, or
- * executes notebooks) and runs in the integration group; every other test file is a unit test and must stay fast.
+ * to edit. Integration tests are the slow ones (they start kernels, browsers, Python or the CLIs, or execute
+ * notebooks): a file named `*.integration.test.ts`, or any test file in test/workbook/ (the executed workbook's
+ * checks, whose file names other work refers to). Every other test file is a unit test and must stay fast.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -25,5 +26,7 @@ export function findTestFiles(root: string, dir = "test"): string[] {
 
 /** The group of a test file, from its name. */
 export function groupOf(file: string): Group {
-  return file.endsWith(".integration.test.ts") ? "integration" : "unit";
+  const parts = path.normalize(file).split(path.sep);
+  const inWorkbookFolder = parts.length >= 3 && parts[0] === "test" && parts[1] === "workbook";
+  return file.endsWith(".integration.test.ts") || inWorkbookFolder ? "integration" : "unit";
 }

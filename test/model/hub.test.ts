@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensureFixture, hubCacheDir, loadSentimentModel, ModelLoadError } from "../../src/model";
+import { hubCacheDir, loadSentimentModel, ModelLoadError } from "../../src/model";
 import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
 import { deadEndpoint, listen, serveAsHub, stop, urlOf, type LocalHub } from "../helpers/local-hub";
+import { demoModel } from "../helpers/demo-model";
 
 const SERVED_ID = "workbook-test/served-demo";
 const SENTENCES = ["I've been waiting for a HuggingFace course my whole life.", "I hate this so much!"];
@@ -19,7 +20,7 @@ let requests: string[];
 
 before(async () => {
   fs.rmSync(cacheOfTests, { recursive: true, force: true });
-  hub = await serveAsHub(SERVED_ID, ensureFixture(SENTIMENT_FIXTURE_NAME).dir);
+  hub = await serveAsHub(SERVED_ID, demoModel(SENTIMENT_FIXTURE_NAME));
   ({ endpoint, requests } = hub);
 });
 
