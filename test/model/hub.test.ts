@@ -112,7 +112,8 @@ test("when the Hub does not answer in time the default falls back too", async ()
     const fallback = await loadSentimentModel({ env: { HF_ENDPOINT: urlOf(silent) }, hubTimeoutMs: 300, log: (line) => lines.push(line) });
     assert.equal(fallback.choice.kind, "fixture");
     assert.match(lines.join("\n"), /no answer from http:\/\/127\.0\.0\.1:\d+\/ within 300 ms/);
-    assert.ok(performance.now() - started < 5000, "the timeout bounds the wait");
+    // The silent server never answers: without the timeout this would wait until the test runner gave up.
+    assert.ok(performance.now() - started < 60_000, "the timeout bounds the wait");
     await fallback.model.dispose();
   } finally {
     await stop(silent);
