@@ -31,10 +31,13 @@ test("timePair alternates which task goes first and leaves warm-up runs out", as
 });
 
 test("timePair measures each task's own time", async () => {
+  // A timer never fires early, so the subject's time is at least its sleep on any machine; the peer does no
+  // waiting at all, so its time stays under the subject's sleep unless it also counted the subject's.
+  const SLEEP_MS = 400;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const times = await timePair(() => sleep(30), () => sleep(1), { runs: 2, warmup: 0 });
-  assert.ok(Math.min(...times.subject) >= 29, `subject ${times.subject}`);
-  assert.ok(Math.max(...times.peer) < Math.min(...times.subject), `peer ${times.peer} vs subject ${times.subject}`);
+  const times = await timePair(() => sleep(SLEEP_MS), () => undefined, { runs: 2, warmup: 0 });
+  assert.ok(Math.min(...times.subject) >= SLEEP_MS - 1, `subject ${times.subject}`);
+  assert.ok(Math.max(...times.peer) < SLEEP_MS - 1, `peer ${times.peer} vs subject ${times.subject}`);
 });
 
 test("repeat counts are checked", async () => {

@@ -6,18 +6,19 @@ import * as path from "node:path";
 import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
 import { SOFTMAX_NET_FILES } from "../../src/fixtures/softmax-nets";
 import { glyphArt, glyphImages, loadSoftmaxNets } from "../../src/logits";
-import { ensureFixture, fixtureDir, type ModelChoice } from "../../src/model";
+import { type ModelChoice } from "../../src/model";
+import { demoModel } from "../helpers/demo-model";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "softmax-nets-"));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-const demoDir = ensureFixture(SENTIMENT_FIXTURE_NAME).dir;
+const demoDir = demoModel(SENTIMENT_FIXTURE_NAME);
 const id2label = { 0: "NEGATIVE", 1: "POSITIVE" };
 const demoChoice: ModelChoice = { kind: "fixture", name: SENTIMENT_FIXTURE_NAME, dir: demoDir, source: demoDir, reason: "test" };
 
 test("with the demo classifier, loadSoftmaxNets uses the fixture's files and says so", () => {
   const nets = loadSoftmaxNets({ choice: demoChoice, onnxPath: () => assert.fail("the fixture's file should be used"), id2label });
-  const shipped = fs.readFileSync(path.join(fixtureDir("softmax-nets"), SOFTMAX_NET_FILES.sentiment));
+  const shipped = fs.readFileSync(path.join(demoModel("softmax-nets"), SOFTMAX_NET_FILES.sentiment));
   assert.ok(Buffer.from(nets.sentiment.bytes).equals(shipped));
   assert.deepEqual(nets.sentiment.labels, ["NEGATIVE", "POSITIVE"]);
   assert.deepEqual(nets.glyphs.labels, ["vertical", "horizontal", "falling diagonal", "rising diagonal"]);
@@ -34,7 +35,7 @@ test("with any other checkpoint, its own fp32 graph gets the Softmax appended in
   const nets = loadSoftmaxNets({ choice, onnxPath: () => path.join(copy, "onnx/model.onnx"), id2label: { 1: "yes", 0: "no" } });
   assert.match(nets.sentiment.source, /my-model\/onnx\/model\.onnx with a Softmax appended in memory$/);
   assert.deepEqual(nets.sentiment.labels, ["no", "yes"]);
-  const shipped = fs.readFileSync(path.join(fixtureDir("softmax-nets"), SOFTMAX_NET_FILES.sentiment));
+  const shipped = fs.readFileSync(path.join(demoModel("softmax-nets"), SOFTMAX_NET_FILES.sentiment));
   assert.ok(Buffer.from(nets.sentiment.bytes).equals(shipped));
 });
 

@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensureFixture, hubCacheDir, loadSentimentModel, ModelLoadError } from "../../src/model";
+import { hubCacheDir, loadSentimentModel, ModelLoadError } from "../../src/model";
 import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
 import { deadEndpoint, listen, serveAsHub, stop, urlOf, type LocalHub } from "../helpers/local-hub";
+import { demoModel } from "../helpers/demo-model";
 
 const SERVED_ID = "workbook-test/served-demo";
 const SENTENCES = ["I've been waiting for a HuggingFace course my whole life.", "I hate this so much!"];
@@ -19,7 +20,7 @@ let requests: string[];
 
 before(async () => {
   fs.rmSync(cacheOfTests, { recursive: true, force: true });
-  hub = await serveAsHub(SERVED_ID, ensureFixture(SENTIMENT_FIXTURE_NAME).dir);
+  hub = await serveAsHub(SERVED_ID, demoModel(SENTIMENT_FIXTURE_NAME));
   ({ endpoint, requests } = hub);
 });
 
@@ -111,7 +112,8 @@ test("when the Hub does not answer in time the default falls back too", async ()
     const fallback = await loadSentimentModel({ env: { HF_ENDPOINT: urlOf(silent) }, hubTimeoutMs: 300, log: (line) => lines.push(line) });
     assert.equal(fallback.choice.kind, "fixture");
     assert.match(lines.join("\n"), /no answer from http:\/\/127\.0\.0\.1:\d+\/ within 300 ms/);
-    assert.ok(performance.now() - started < 5000, "the timeout bounds the wait");
+    // The silent server never answers: without the timeout this would wait until the test runner gave up.
+    assert.ok(performance.now() - started < 60_000, "the timeout bounds the wait");
     await fallback.model.dispose();
   } finally {
     await stop(silent);

@@ -5,9 +5,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 import { AutoModelForSequenceClassification, AutoTokenizer, env as transformersEnv, pipeline, type Tensor } from "@huggingface/transformers";
-import { ensureFixture, loadSentimentModel, ModelLoadError, type SentimentModel } from "../../src/model";
+import { loadSentimentModel, ModelLoadError, type SentimentModel } from "../../src/model";
 import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
 import { softmax } from "../../src/tensor";
+import { demoModel } from "../helpers/demo-model";
 
 // Hermetic: these tests only ever load the fixture or local copies of it.
 const OFFLINE = { WORKBOOK_MODEL: "offline" } as const;
@@ -31,7 +32,7 @@ function copyOfFixture(name: string): string {
 }
 
 before(async () => {
-  fixture = ensureFixture(SENTIMENT_FIXTURE_NAME).dir;
+  fixture = demoModel(SENTIMENT_FIXTURE_NAME);
   loaded = await loadSentimentModel({ env: OFFLINE });
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));

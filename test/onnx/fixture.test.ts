@@ -1,16 +1,17 @@
-// The offline fixture (`npm run fixtures`): a DistilBERT-shaped export built by src/fixtures/distilbert/.
+// The offline fixture (`npm run fixtures`): a DistilBERT-shaped export built by src/fixtures/distilbert/, built here
+// on first use like every test that needs the demo model (test/helpers/demo-model.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { COURSE_ATTENTION_MASK, COURSE_INPUT_IDS } from "../../src/course";
-import { fixtureDir } from "../../src/model";
 import { clearInspectCache, inspectModel, quantizedHeadErrorBound, recomputeHead } from "../../src/onnx";
 import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
 import { maxAbsDiff, numbers, runPlain } from "./helpers";
+import { demoModel } from "../helpers/demo-model";
 
-const dir = fixtureDir(SENTIMENT_FIXTURE_NAME);
+const dir = demoModel(SENTIMENT_FIXTURE_NAME);
 const files = { fp32: join(dir, "onnx", "model.onnx"), quantized: join(dir, "onnx", "model_quantized.onnx") };
 
 function courseFeeds(): Record<string, ort.Tensor> {
@@ -19,10 +20,7 @@ function courseFeeds(): Record<string, ort.Tensor> {
 }
 
 for (const [kind, file] of Object.entries(files)) {
-  const skip = existsSync(file) ? false : `fixture ${file} is not built; run \`npm run fixtures\``;
-  if (skip) console.log(`# skipping ${kind} fixture tests: ${skip}`);
-
-  test(`fixture ${kind}: all n_layers + 1 hidden states, attentions and last_hidden_state on the course batch`, { skip }, async () => {
+  test(`fixture ${kind}: all n_layers + 1 hidden states, attentions and last_hidden_state on the course batch`, async () => {
     const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
     const model = await inspectModel(file);
     const out = await model.run(courseFeeds());
@@ -35,7 +33,7 @@ for (const [kind, file] of Object.entries(files)) {
     assert.ok(maxAbsDiff(numbers(out.logits), numbers(plain.logits)) <= 1e-5, "exposing tensors does not change the logits");
   });
 
-  test(`fixture ${kind}: recomputeHead(last_hidden_state) gives the model's logits`, { skip }, async () => {
+  test(`fixture ${kind}: recomputeHead(last_hidden_state) gives the model's logits`, async () => {
     const model = await inspectModel(file);
     const out = await model.run(courseFeeds());
     const weights = model.headWeights();
@@ -54,7 +52,7 @@ for (const [kind, file] of Object.entries(files)) {
   });
 }
 
-test("fixture: the quantized file's dequantized head weights are close to the fp32 file's", { skip: !existsSync(files.quantized) && "fixture not built" }, async () => {
+test("fixture: the quantized file's dequantized head weights are close to the fp32 file's", async () => {
   const [fp32, q8] = await Promise.all([inspectModel(files.fp32), inspectModel(files.quantized)]);
   for (const layer of ["preClassifier", "classifier"] as const) {
     const a = fp32.headWeights()[layer];

@@ -8,12 +8,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pipeline } from "@huggingface/transformers";
 import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
-import { ensureFixture, loadSentimentModel, ModelLoadError, ModelSelectionError } from "../../src/model";
+import { loadSentimentModel, ModelLoadError, ModelSelectionError } from "../../src/model";
 import { GraphStructureError, inspectModel, OnnxReadError } from "../../src/onnx";
 import { GraphBuilder } from "../../src/onnx/graph-builder";
 import { deadEndpoint } from "../helpers/local-hub";
 import { classifyTexts } from "../../src/pipeline/classify";
 import { toPipelineOutput, type LabelScore } from "../../src/pipeline/postprocess";
+import { demoModel } from "../helpers/demo-model";
 
 const SENTENCES = ["I've been waiting for a HuggingFace course my whole life.", "I hate this so much!"];
 const REQUIRED = ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"];
@@ -22,7 +23,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "model-faults-"));
 let fixture: string;
 
 before(() => {
-  fixture = ensureFixture(SENTIMENT_FIXTURE_NAME).dir;
+  fixture = demoModel(SENTIMENT_FIXTURE_NAME);
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 

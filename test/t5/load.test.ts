@@ -6,9 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SENTIMENT_FIXTURE_NAME, T5_FIXTURE_NAME } from "../../src/fixtures";
-import { ensureFixture, fixtureDir, hubCacheDir, ModelLoadError } from "../../src/model";
+import { fixtureDir, hubCacheDir, ModelLoadError } from "../../src/model";
 import { deadEndpoint, serveAsHub, type LocalHub } from "../helpers/local-hub";
 import { chooseT5Model, loadT5Model, t5Banner, T5_DEFAULT_HUB_MODEL } from "../../src/t5";
+import { demoModel } from "../helpers/demo-model";
 
 const SERVED_ID = "workbook-test/t5-served";
 const cacheOfTests = path.join(hubCacheDir(), "workbook-test", "t5-served");
@@ -19,7 +20,7 @@ let requests: string[];
 
 before(async () => {
   fs.rmSync(cacheOfTests, { recursive: true, force: true });
-  t5Dir = ensureFixture(T5_FIXTURE_NAME).dir;
+  t5Dir = demoModel(T5_FIXTURE_NAME);
   hub = await serveAsHub(SERVED_ID, t5Dir);
   ({ endpoint, requests } = hub);
 });
@@ -114,7 +115,7 @@ test("with WORKBOOK_HF_CACHE the Hub T5 is downloaded there, and its ONNX paths 
 });
 
 test("a directory without the T5 files is refused, naming the missing ones and the fix", async () => {
-  const sentimentDir = ensureFixture(SENTIMENT_FIXTURE_NAME).dir;
+  const sentimentDir = demoModel(SENTIMENT_FIXTURE_NAME);
   await assert.rejects(loadT5Model({ env: { WORKBOOK_MODEL: sentimentDir } }), (error: unknown) => {
     assert.ok(error instanceof ModelLoadError);
     assert.match(error.message, /missing onnx\/encoder_model\.onnx, onnx\/decoder_model_merged\.onnx.*WORKBOOK_MODEL=offline/);

@@ -11,13 +11,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CellExecutionError, readNotebook, runNotebooks, type CodeCell, type Notebook, type NotebookOutcome } from "../../scripts/runner";
-import {
-  chooseModel, ensureFixture, hubCacheDir, loadSentimentModel, modelBanner, ONNX_FILES, projectRoot,
-} from "../../src/model";
+import { chooseModel, hubCacheDir, loadSentimentModel, modelBanner, ONNX_FILES, projectRoot } from "../../src/model";
 import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
 import { COURSE_CHECKPOINT, COURSE_LOGITS, COURSE_PROBABILITIES, COURSE_RESULT, COURSE_SENTENCES } from "../../src/course";
 import { softmax } from "../../src/tensor";
 import { serveAsHub, type LocalHub } from "../helpers/local-hub";
+import { demoModel } from "../helpers/demo-model";
 
 const notebooksDir = path.join(projectRoot(), "notebooks");
 const BRANCH = "if (courseCheckpoint)";
@@ -91,7 +90,7 @@ let buildCacheAfter: string[] = [];
 let seconds = 0;
 
 before(async () => {
-  const fixture = ensureFixture(SENTIMENT_FIXTURE_NAME).dir;
+  const fixture = demoModel(SENTIMENT_FIXTURE_NAME);
   hub = await serveAsHub(COURSE_CHECKPOINT, fixture);
   cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-course-branch-"));
   env = { ...process.env, HF_ENDPOINT: hub.endpoint, WORKBOOK_HF_CACHE: cacheDir };

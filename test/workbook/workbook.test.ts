@@ -1,18 +1,21 @@
 // The workbook as CI reads it: every notebook committed clean, executed headless through the runner on the
-// offline demo models, and the executed copies holding the outputs a learner should see.
+// offline demo models, and the executed copies holding the outputs a learner should see. The execution is the one
+// shared by the whole test run (test/helpers/workbook.ts): npm test executes the workbook once for every test.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
 import { buildSite } from "../../scripts/book/site";
-import { readNotebook, runNotebooks, serializeNotebook, type NotebookOutcome } from "../../scripts/runner";
+import type { Notebook } from "../../scripts/runner";
 import { PLOTLY_MIME } from "../../src/plot";
 import { projectRoot } from "../../src/model";
 import { chromiumMissing, launchBrowser, openPage } from "../book/browser";
+import { executedNotebook, executedWorkbook, workbookNames, type ExecutedWorkbook } from "../helpers/workbook";
 
 const notebooksDir = path.join(projectRoot(), "notebooks");
-const names = fs.readdirSync(notebooksDir).filter((n) => n.endsWith(".ipynb") && !n.startsWith(".")).sort();
+const names = workbookNames();
 
 /** What each executed notebook must show: text its outputs must contain (regexps), beyond "no check failed". */
 const expectations: Record<string, RegExp[]> = {
@@ -59,32 +62,26 @@ test("every notebook has a markdown cell before each step and prints which model
   }
 });
 
-let outcomes: NotebookOutcome[] = [];
-const sources = new Map<string, string>();
+let workbook: ExecutedWorkbook;
 
 before(async () => {
-  for (const name of names) sources.set(name, fs.readFileSync(path.join(notebooksDir, name), "utf8"));
-  const inputs = await Promise.all(names.map(async (name) => {
-    const file = path.join(notebooksDir, name);
-    return { path: file, notebook: await readNotebook(file) };
-  }));
-  outcomes = await runNotebooks(inputs, { env: { ...process.env, WORKBOOK_MODEL: "offline" }, timeout: 180 });
+  workbook = await executedWorkbook();
 });
 
 test("the whole workbook executes offline, every cell of every notebook", () => {
-  for (const outcome of outcomes) {
-    assert.equal(outcome.error, undefined, `${path.basename(outcome.path)}: ${outcome.error?.message}`);
-    assert.equal(outcome.cellsRun, outcome.cellsToRun, `${path.basename(outcome.path)}: cells run`);
+  assert.deepEqual(workbook.notebooks.map((n) => n.name), names, "the shared run executed every notebook");
+  for (const run of workbook.notebooks) {
+    assert.equal(run.error, null, `${run.name}: ${run.error}`);
+    assert.equal(run.cellsRun, run.cellsToRun, `${run.name}: cells run`);
   }
-  const timings = outcomes.map((o) => `${path.basename(o.path)} ${o.seconds.toFixed(1)} s`).join(", ");
-  console.log(`# workbook timings: ${timings}; total ${outcomes.reduce((s, o) => s + o.seconds, 0).toFixed(1)} s`);
+  const timings = workbook.notebooks.map((n) => `${n.name} ${n.seconds.toFixed(1)} s`).join(", ");
+  console.log(`# workbook timings: ${timings}; total ${workbook.seconds.toFixed(1)} s`);
 });
 
 for (const name of names) {
   test(`${name}: the executed copy shows what a learner should see, with no failed check and no stderr`, () => {
-    const outcome = outcomes.find((o) => path.basename(o.path) === name);
-    assert.ok(outcome?.result, `${name} did not execute: ${outcome?.error?.message}`);
-    const outputs = outcome.result.notebook.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : []));
+    const notebook = executedNotebook(workbook, name);
+    const outputs = notebook.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : []));
     const stderr = outputs.filter((o) => o.output_type === "stream" && o.name === "stderr");
     assert.deepEqual(stderr, [], `${name} wrote to stderr`);
     const text = outputs.map((o) => (o.output_type === "stream" ? o.text : "data" in o ? String(o.data["text/plain"] ?? "") : "")).join("\n");
@@ -97,8 +94,12 @@ for (const name of names) {
   });
 }
 
-test("running the workbook leaves the source notebooks untouched", () => {
-  for (const name of names) assert.equal(fs.readFileSync(path.join(notebooksDir, name), "utf8"), sources.get(name), name);
+test("running the workbook leaves the source notebooks untouched, and the run is of today's sources", () => {
+  for (const run of workbook.notebooks) {
+    assert.equal(run.sourceSha256After, run.sourceSha256, `${run.name} changed while it ran`);
+    const now = createHash("sha256").update(fs.readFileSync(path.join(notebooksDir, run.name))).digest("hex");
+    assert.equal(now, run.sourceSha256, `${run.name} changed since the shared run executed it`);
+  }
 });
 
 test("the course site built from these executed copies opens from file:// in Chromium, every figure drawn", { skip: chromiumMissing() ?? false }, async (t) => {
@@ -107,10 +108,10 @@ test("the course site built from these executed copies opens from file:// in Chr
   const executed = path.join(dir, "executed");
   fs.mkdirSync(executed);
   let figuresShown = 0;
-  for (const outcome of outcomes) {
-    assert.ok(outcome.result, `${path.basename(outcome.path)} did not execute`);
-    fs.writeFileSync(path.join(executed, path.basename(outcome.path)), serializeNotebook(outcome.result.notebook));
-    for (const cell of outcome.result.notebook.cells) {
+  for (const name of names) {
+    const notebook: Notebook = executedNotebook(workbook, name);
+    fs.copyFileSync(path.join(workbook.dir, name), path.join(executed, name));
+    for (const cell of notebook.cells) {
       if (cell.cell_type === "code") figuresShown += cell.outputs.filter((o) => "data" in o && PLOTLY_MIME in o.data).length;
     }
   }

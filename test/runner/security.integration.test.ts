@@ -5,13 +5,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
-import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { createConnection, type Transport } from "../../scripts/runner/connection";
 import { executeNotebook, type ExecuteResult } from "../../scripts/runner/executor";
 import type { CodeCell } from "../../scripts/runner/notebook";
-import { kernelProcessesIn, processesIn, tempDir, waitFor } from "./helpers";
+import { kernelProcessesIn, processesIn, ROOT, tempDir, waitFor } from "./helpers";
 
 const ATTACK = join(__dirname, "fixtures", "hmac-attack.cjs");
 const isRoot = process.getuid?.() === 0;
@@ -55,6 +55,7 @@ function safeReadlink(path: string): string {
 async function attackDuringRun(t: Parameters<typeof tempDir>[0], transport: Transport, attack: (endpoints: string[]) => Promise<unknown>) {
   const dir = tempDir(t, "runner-attack-");
   const done = join(dir, "attack-finished");
+  const waiting = join(dir, "second-cell-running");
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
@@ -66,7 +67,7 @@ async function attackDuringRun(t: Parameters<typeof tempDir>[0], transport: Tran
         cell_type: "code",
         id: "wait",
         metadata: {},
-        source: `import * as fs from "fs";\nwhile (!fs.existsSync(${JSON.stringify(done)})) await new Promise((r) => setTimeout(r, 50));`,
+        source: `import * as fs from "fs";\nfs.writeFileSync(${JSON.stringify(waiting)}, "");\nwhile (!fs.existsSync(${JSON.stringify(done)})) await new Promise((r) => setTimeout(r, 50));`,
         outputs: [],
         execution_count: null,
       },
@@ -74,13 +75,13 @@ async function attackDuringRun(t: Parameters<typeof tempDir>[0], transport: Tran
   };
   const path = join(dir, "victim.ipynb");
   writeFileSync(path, JSON.stringify(notebook));
-  const running = executeNotebook(path, { transport, timeout: 60 });
+  const running = executeNotebook(path, { transport, timeout: 180 });
   let report: unknown;
   try {
     const kernelPids = () => kernelProcessesIn(dir);
+    // The second cell announces itself: the first has run, so the kernel is in the vulnerable state.
+    assert.ok(await waitFor(() => existsSync(waiting), 120_000), "the notebook's second cell never started");
     assert.ok(await waitFor(() => kernelPids().length > 0 && listeningEndpoints(kernelPids()).tcp.length + listeningEndpoints(kernelPids()).ipc.length >= 5, 30_000));
-    // Wait until the first cell has run, so the kernel is in the vulnerable state.
-    await new Promise((resolve) => setTimeout(resolve, 500));
     const endpoints = listeningEndpoints(kernelPids());
     report = { endpoints, attack: await attack([...endpoints.tcp, ...endpoints.ipc]) };
   } finally {
@@ -90,12 +91,35 @@ async function attackDuringRun(t: Parameters<typeof tempDir>[0], transport: Tran
   return { dir, report: report as { endpoints: { tcp: string[]; ipc: string[] }; attack: { connected: number; oracle: boolean; executed: boolean } }, result };
 }
 
-/** Runs the attack script, as `nobody` when `asNobody`, and returns its JSON report. */
-async function runAttack(endpoints: string[], marker: string, asNobody: boolean) {
+/**
+ * The attack script with the one package it loads (zeromq, and cmake-ts that loads its addon), copied into a fresh
+ * world-readable folder: `nobody` cannot read the checkout itself when it lives in a private (0700) folder, as a
+ * CI clone or a home directory does. Removed when the test ends.
+ */
+function attackerCopy(t: Parameters<typeof tempDir>[0]): string {
+  const dir = tempDir(t, "runner-attacker-");
+  for (const name of ["zeromq", "cmake-ts"]) {
+    cpSync(join(ROOT, "node_modules", name), join(dir, "node_modules", name), { recursive: true, dereference: true });
+  }
+  copyFileSync(ATTACK, join(dir, basename(ATTACK)));
+  makeWorldReadable(dir);
+  return join(dir, basename(ATTACK));
+}
+
+/** chmod a+rX, recursively: whatever umask the checkout was made with, `nobody` can read the copy. */
+function makeWorldReadable(path: string): void {
+  const stat = statSync(path);
+  chmodSync(path, (stat.mode & 0o777) | (stat.isDirectory() || stat.mode & 0o100 ? 0o555 : 0o444));
+  if (stat.isDirectory()) for (const entry of readdirSync(path)) makeWorldReadable(join(path, entry));
+}
+
+/** Runs the attack script, as `nobody` (from a copy that user can read) when `asNobody`, and returns its JSON report. */
+async function runAttack(t: Parameters<typeof tempDir>[0], endpoints: string[], marker: string, asNobody: boolean) {
   const id = (flag: string) => Number(execFileSync("id", [flag, "nobody"], { encoding: "utf8" }));
   const ids = asNobody ? { uid: id("-u"), gid: id("-g") } : {};
-  const args = [ATTACK, JSON.stringify({ endpoints, marker, timeoutMs: 2000 })];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8", cwd: __dirname, ...ids });
+  const script = asNobody ? attackerCopy(t) : ATTACK;
+  const args = [script, JSON.stringify({ endpoints, marker, timeoutMs: 30_000, connectGraceMs: 5000 })];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8", cwd: dirname(script), ...ids });
   return JSON.parse(stdout) as { connected: number; oracle: boolean; executed: boolean };
 }
 
@@ -124,7 +148,7 @@ test("the connection file is 0600 in a 0700 directory, holds a 256-bit key, and 
 test("control: over tcp, another local user runs code in the kernel through the HMAC oracle", async (t) => {
   if (!isRoot) return t.skip("needs root to run the attacker as another user (nobody)");
   const marker = markerPath(t);
-  const { dir, report, result } = await attackDuringRun(t, "tcp", (endpoints) => runAttack(endpoints, marker, true));
+  const { dir, report, result } = await attackDuringRun(t, "tcp", (endpoints) => runAttack(t, endpoints, marker, true));
   assert.equal(report.endpoints.tcp.length, 5);
   assert.equal(report.attack.oracle, true, "the valid HMAC leaked on iopub");
   assert.equal(existsSync(marker), true, "the attacker's code ran in the kernel");
@@ -136,7 +160,7 @@ test("control: over tcp, another local user runs code in the kernel through the 
 
 test("over the default ipc transport the kernel has no TCP port, and another user's attack fails", async (t) => {
   const marker = markerPath(t);
-  const { dir, report } = await attackDuringRun(t, "ipc", async (endpoints) => (isRoot ? runAttack(endpoints, marker, true) : null));
+  const { dir, report } = await attackDuringRun(t, "ipc", async (endpoints) => (isRoot ? runAttack(t, endpoints, marker, true) : null));
   assert.deepEqual(report.endpoints.tcp, [], "nothing listens on TCP");
   assert.equal(report.endpoints.ipc.length, 5);
   if (isRoot) {

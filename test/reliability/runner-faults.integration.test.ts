@@ -21,11 +21,11 @@ function writeNotebook(path: string, sources: string[]): string {
   return path;
 }
 
-/** A cell that announces it runs (a `started` file beside the notebook), then waits for a `go` file, at most a minute. */
+/** A cell that announces it runs (a `started` file beside the notebook), then waits for a `go` file, at most four minutes. */
 const WAITING_CELL = [
   'import * as fs from "fs";',
   'fs.writeFileSync("started", "");',
-  "for (let i = 0; i < 1200 && !fs.existsSync(\"go\"); i++) await new Promise((resolve) => setTimeout(resolve, 50));",
+  "for (let i = 0; i < 4800 && !fs.existsSync(\"go\"); i++) await new Promise((resolve) => setTimeout(resolve, 50));",
   'console.log("released");',
 ].join("\n");
 
@@ -51,7 +51,7 @@ function startCli(t: { after: (fn: () => void) => void }, args: string[], env: N
 
 /** Waits for `<folder>/started`, failing with the runner's stderr if the cell never got there. */
 async function waitUntilStarted(run: CliRun, folder: string): Promise<void> {
-  assert.ok(await waitFor(() => existsSync(join(folder, "started")), 30_000), `the waiting cell never started; runner stderr:\n${run.stderrSoFar()}`);
+  assert.ok(await waitFor(() => existsSync(join(folder, "started")), 120_000), `the waiting cell never started; runner stderr:\n${run.stderrSoFar()}`);
 }
 
 /** The kernel running in `folder`: its pid, its connection file and directory, and the HMAC key in it. */
@@ -94,7 +94,7 @@ function assertCompleteNotebooks(dir: string, names: string[]): Record<string, {
 /** Asserts no process of ours runs in any of `folders` (kernels and guards alike), waiting up to 3 s. */
 async function assertNoProcessesIn(...folders: string[]): Promise<void> {
   const left = () => folders.flatMap(processesIn);
-  assert.ok(await waitFor(() => left().length === 0, 3000), `left behind: ${left().map(commandLine).join("; ")}`);
+  assert.ok(await waitFor(() => left().length === 0, 30_000), `left behind: ${left().map(commandLine).join("; ")}`);
 }
 
 /** Snapshot of the source notebooks' bytes, to compare after the run. */

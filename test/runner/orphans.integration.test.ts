@@ -34,7 +34,7 @@ async function startedRunner(
   const exit = new Promise<[number | null, string | null]>((resolve) => child.once("exit", (code, signal) => resolve([code, signal])));
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
-  const started = await waitFor(() => existsSync(join(dir, "started")), 30_000);
+  const started = await waitFor(() => existsSync(join(dir, "started")), 120_000);
   assert.ok(started, `the cell never started; runner stderr:\n${stderr}`);
   return { child, exit };
 }
@@ -58,7 +58,7 @@ describe("kernels never outlive the runner", { concurrency: true }, () => {
     const connectionDir = kernelConnectionDir(dir);
     child.kill("SIGINT");
     assert.deepEqual(await exit, [130, null]);
-    assert.ok(await waitFor(() => processesIn(dir).length === 0, 3000), `left behind: ${processesIn(dir).map(commandLine)}`);
+    assert.ok(await waitFor(() => processesIn(dir).length === 0, 30_000), `left behind: ${processesIn(dir).map(commandLine)}`);
     assert.equal(existsSync(connectionDir), false, "the key file and sockets are removed");
     assert.equal(existsSync(join(dir, "out", "long.ipynb")), false, "nothing half-written");
   });
@@ -69,7 +69,7 @@ describe("kernels never outlive the runner", { concurrency: true }, () => {
     const connectionDir = kernelConnectionDir(dir);
     child.kill("SIGTERM");
     assert.deepEqual(await exit, [143, null]);
-    assert.ok(await waitFor(() => processesIn(dir).length === 0, 3000), `left behind: ${processesIn(dir).map(commandLine)}`);
+    assert.ok(await waitFor(() => processesIn(dir).length === 0, 30_000), `left behind: ${processesIn(dir).map(commandLine)}`);
     assert.equal(existsSync(connectionDir), false, "the key file and sockets are removed");
   });
 
@@ -79,7 +79,7 @@ describe("kernels never outlive the runner", { concurrency: true }, () => {
     const connectionDir = kernelConnectionDir(dir);
     child.kill("SIGKILL");
     assert.deepEqual(await exit, [null, "SIGKILL"]);
-    assert.ok(await waitFor(() => processesIn(dir).length === 0, 3000), `left behind: ${processesIn(dir).map(commandLine)}`);
+    assert.ok(await waitFor(() => processesIn(dir).length === 0, 30_000), `left behind: ${processesIn(dir).map(commandLine)}`);
     assert.equal(existsSync(connectionDir), false, "the guard removed the key file and sockets");
   });
 
@@ -87,6 +87,6 @@ describe("kernels never outlive the runner", { concurrency: true }, () => {
     const dir = tempDir(t, "runner-orphan-");
     const { exit } = await startedRunner(t, dir, join(__dirname, "fixtures", "crash-runner.ts"), [longNotebook(dir)]);
     assert.deepEqual(await exit, [1, null]);
-    assert.ok(await waitFor(() => processesIn(dir).length === 0, 3000), `left behind: ${processesIn(dir).map(commandLine)}`);
+    assert.ok(await waitFor(() => processesIn(dir).length === 0, 30_000), `left behind: ${processesIn(dir).map(commandLine)}`);
   });
 });

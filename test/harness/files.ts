@@ -1,0 +1,32 @@
+/**
+ * Which test files there are and which group each belongs to. Every `test/**\/*.test.ts` is picked up; no list
+ * to edit. Integration tests are the slow ones (they start kernels, browsers, Python or the CLIs, or execute
+ * notebooks): a file named `*.integration.test.ts`, or any test file in test/workbook/ (the executed workbook's
+ * checks, whose file names other work refers to). Every other test file is a unit test and must stay fast.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export type Group = "unit" | "integration";
+
+/** Every test file under `dir` (relative paths, sorted), skipping node_modules and dot-folders. */
+export function findTestFiles(root: string, dir = "test"): string[] {
+  const found: string[] = [];
+  const walk = (relative: string) => {
+    for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {
+      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+      const child = path.join(relative, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile() && entry.name.endsWith(".test.ts")) found.push(child);
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+/** The group of a test file, from its name. */
+export function groupOf(file: string): Group {
+  const parts = path.normalize(file).split(path.sep);
+  const inWorkbookFolder = parts.length >= 3 && parts[0] === "test" && parts[1] === "workbook";
+  return file.endsWith(".integration.test.ts") || inWorkbookFolder ? "integration" : "unit";
+}

@@ -1,0 +1,331 @@
+/**
+ * `npm test` and `npm run test:unit`: the test driver.
+ *
+ * npm test builds dist/, starts the type check, builds the demo models, and executes the workbook once (the
+ * executed copies every workbook-reading test shares, test/helpers/workbook.ts) while the unit tests run
+ * concurrently; then it runs the integration tests (`*.integration.test.ts`) a few at a time, slowest first.
+ * It prints a line per test file and, at the end, each integration file's time, the slowest tests and the plain
+ * closing line `N passed, N failed[, N skipped]`. Under CI=true a skipped test, or a missing cross-check tool,
+ * fails the run.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { run } from "node:test";
+import { parseArgs } from "node:util";
+import { killAllKernels } from "../../scripts/runner/kernel-process";
+import { projectRoot } from "../../src/model";
+import { allDemoModels } from "../helpers/demo-model";
+import { executedWorkbook, type ExecutedWorkbook } from "../helpers/workbook";
+import { findTestFiles, groupOf, type Group } from "./files";
+import { reportProcess } from "./reporter";
+import { missingRequirements } from "./requirements";
+import { closingLine, formatSeconds, slowestTests, type FileSummary } from "./summary";
+
+const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [FILE|DIR ...]
+       npm run test:unit -- [--verbose] [FILE|DIR ...]
+
+  (nothing)       everything: build, type check, the workbook executed once, unit and integration tests
+  --unit          unit tests only (no build, no type check, no workbook): the edit–test loop
+  --integration   integration tests only (*.integration.test.ts)
+  FILE|DIR        only these test files (or the test files under these folders)
+  -v, --verbose   list every test and show every file's output (also TEST_VERBOSE=1)
+  -h, --help      show this help
+
+Environment: CI=true makes a skipped test or a missing cross-check tool fail the run;
+TEST_CONCURRENCY=N runs N test files at a time (default: the number of cores, at least 2).`;
+
+const root = projectRoot();
+const ci = process.env.CI === "true" || process.env.CI === "1";
+/** A test file that runs longer than this is stopped and fails: nothing in the suite should come close. */
+const FILE_TIMEOUT_MS = 20 * 60_000;
+const TIMINGS = path.join(root, "build", "test", "timings.json");
+
+/** A step that is not a test file (build, type check, shared workbook run), as the summary lists it. */
+interface Step {
+  name: string;
+  seconds: number;
+  ok: boolean;
+  detail?: string;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      unit: { type: "boolean" },
+      integration: { type: "boolean" },
+      verbose: { type: "boolean", short: "v" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const verbose = values.verbose === true || process.env.TEST_VERBOSE === "1";
+  const started = performance.now();
+  process.chdir(root);
+  // Hermetic: the offline demo models, never the Hub (what npm test always did).
+  process.env.WORKBOOK_MODEL = "offline";
+
+  const files = selectFiles(positionals, values.unit ? "unit" : values.integration ? "integration" : undefined);
+  const groups = { unit: files.filter((f) => groupOf(f) === "unit"), integration: files.filter((f) => groupOf(f) === "integration") };
+  const everything = positionals.length === 0 && !values.unit && !values.integration;
+  console.log(`${groups.unit.length} unit and ${groups.integration.length} integration test files${ci ? " (CI=true: skips fail the run)" : ""}`);
+
+  const steps: Step[] = [];
+  const missing = ci ? missingRequirements() : [];
+  if (missing.length > 0) {
+    console.log(`CI=true, and cross-check tools the tests need are missing:\n${missing.map((m) => `  ${m}`).join("\n")}`);
+    steps.push({ name: "cross-check tools", seconds: 0, ok: false, detail: `missing: ${missing.join("; ")}` });
+  }
+
+  let typecheck: Promise<Step> | undefined;
+  let workbook: Promise<Step> | undefined;
+  if (everything) {
+    typecheck = command("typecheck", ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]);
+    const build = await command("build", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]);
+    steps.push(build);
+    printStep(build);
+    if (!build.ok) return finish(steps, [], started, await typecheck);
+  } else if (groups.integration.length > 0 && distStale()) {
+    const build = await command("build (dist/ was older than src/)", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]);
+    steps.push(build);
+    printStep(build);
+    if (!build.ok) return finish(steps, [], started);
+  }
+  steps.push(timed("demo models", () => {
+    allDemoModels();
+  }));
+  if (everything) {
+    // Executed once, fresh, for every test that reads executed notebooks; they find it through this variable.
+    process.env.TEST_WORKBOOK_DIR = path.join(root, "build", "test", "workbook-run");
+    workbook = sharedWorkbook();
+  }
+
+  const summaries: FileSummary[] = [];
+  for (const group of ["unit", "integration"] as const) {
+    if (groups[group].length === 0) continue;
+    summaries.push(...(await runGroup(group, groups[group], verbose)));
+  }
+  const late = await Promise.all([typecheck, workbook].filter((p): p is Promise<Step> => p !== undefined));
+  return finish(steps, summaries, started, ...late);
+}
+
+/** Test files to run: all, or those named (files, or folders holding them), optionally one group only. */
+function selectFiles(wanted: string[], group: Group | undefined): string[] {
+  const all = findTestFiles(root);
+  let chosen = all;
+  if (wanted.length > 0) {
+    chosen = [];
+    for (const item of wanted) {
+      const relative = path.relative(root, path.resolve(item));
+      const matches = all.filter((file) => file === relative || file.startsWith(`${relative}${path.sep}`));
+      if (matches.length === 0) throw new Error(`${item}: no test file (*.test.ts) is, or is under, this path`);
+      chosen.push(...matches.filter((m) => !chosen.includes(m)));
+    }
+  }
+  return group ? chosen.filter((file) => groupOf(file) === group) : chosen;
+}
+
+/**
+ * Runs one group through node:test with the quiet reporter, `concurrency` processes at a time. Integration files
+ * run one process each, slowest (by the last run) first. Unit files are dealt into one shard per process, balanced
+ * by their last times: a process per unit file would spend most of the group loading tsx and transformers.js.
+ */
+async function runGroup(group: Group, files: string[], verbose: boolean): Promise<FileSummary[]> {
+  const timings = readTimings();
+  // Longest first: the slow files start at once and the short ones fill the gaps, so the group ends sooner.
+  const ordered = [...files].sort((a, b) => (timings[b] ?? Infinity) - (timings[a] ?? Infinity) || a.localeCompare(b));
+  const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.max(2, os.availableParallelism());
+  const shards = group === "unit" ? writeShards(ordered, timings, concurrency) : undefined;
+  const targets = shards ? [...shards.keys()] : ordered.map((f) => path.join(root, f));
+  console.log(`\n${group} tests (${files.length} files, ${shards ? `in ${shards.size} processes` : `${concurrency} at a time`})`);
+
+  const running = new Map<string, number>();
+  const heartbeat = setInterval(() => {
+    for (const [target, since] of running) {
+      const seconds = (performance.now() - since) / 1000;
+      if (seconds > 60) console.log(`    … ${path.relative(root, target)} still running (${formatSeconds(seconds)})`);
+    }
+  }, 30_000);
+  const summaries: FileSummary[] = [];
+  const queue = [...targets];
+  const worker = async () => {
+    for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
+      running.set(target, performance.now());
+      const events = run({ files: [target], timeout: FILE_TIMEOUT_MS });
+      const report = await reportProcess(events as AsyncIterable<never>, target, { root, verbose, members: shards?.get(target) });
+      running.delete(target);
+      process.stdout.write(report.text);
+      summaries.push(...report.files);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  } finally {
+    clearInterval(heartbeat);
+    if (shards) fs.rmSync(path.dirname(targets[0]), { recursive: true, force: true });
+  }
+  const measured = summaries.filter((s) => s.done && groupOf(s.file) === group && s.file.startsWith("test"));
+  writeTimings({ ...timings, ...Object.fromEntries(measured.map((s) => [s.file, s.seconds])) });
+  if (group === "integration") {
+    console.log("\nintegration files, slowest first:");
+    for (const s of [...summaries].sort((a, b) => b.seconds - a.seconds)) console.log(`  ${formatSeconds(s.seconds).padStart(9)}  ${s.file}`);
+  }
+  return summaries;
+}
+
+/** Deals `files` (slowest first) into `count` shard files, each time to the shard with the least work so far. */
+function writeShards(files: string[], timings: Record<string, number>, count: number): Map<string, string[]> {
+  const dir = path.join(root, "build", "test", `shards-${process.pid}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const load: { files: string[]; seconds: number }[] = Array.from({ length: Math.min(count, files.length) }, () => ({ files: [], seconds: 0 }));
+  for (const file of files) {
+    const lightest = load.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    lightest.files.push(path.join(root, file));
+    lightest.seconds += timings[file] ?? 1;
+  }
+  const shards = new Map<string, string[]>();
+  load.forEach((shard, i) => {
+    const file = path.join(dir, `unit-${i + 1}.test.cjs`);
+    fs.writeFileSync(file, [
+      "// Written by test/harness/main.ts for one run: this process loads these unit test files, one after another.",
+      '"use strict";',
+      'const { test } = require("node:test");',
+      `for (const file of ${JSON.stringify(shard.files, null, 1)}) {`,
+      "  try {",
+      "    require(file);",
+      "  } catch (error) {",
+      "    test(`${file} could not be loaded`, () => { throw error; });",
+      "  }",
+      "}",
+      "",
+    ].join("\n"));
+    shards.set(file, shard.files);
+  });
+  return shards;
+}
+
+/** The shared workbook run as a step: its failure to run at all is reported here; notebook failures by its tests. */
+async function sharedWorkbook(): Promise<Step> {
+  const started = performance.now();
+  try {
+    const run: ExecutedWorkbook = await executedWorkbook({ fresh: true });
+    const failed = run.notebooks.filter((n) => n.error !== null).map((n) => n.name);
+    const detail = `${run.notebooks.length} notebooks${failed.length > 0 ? `; failed: ${failed.join(", ")} (see test/workbook)` : ""}`;
+    return { name: "workbook, executed once", seconds: (performance.now() - started) / 1000, ok: true, detail };
+  } catch (error) {
+    return { name: "workbook, executed once", seconds: (performance.now() - started) / 1000, ok: false, detail: (error as Error).stack };
+  }
+}
+
+/** Runs `node <args>` in the project root, capturing its output (shown only if it fails). */
+function command(name: string, args: string[]): Promise<Step> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("close", (code, signal) => {
+      const seconds = (performance.now() - started) / 1000;
+      resolve({ name, seconds, ok: code === 0, detail: code === 0 ? undefined : `${output}${signal ? `(killed by ${signal})` : `(exit code ${code})`}` });
+    });
+  });
+}
+
+function timed(name: string, work: () => void): Step {
+  const started = performance.now();
+  try {
+    work();
+    const step = { name, seconds: (performance.now() - started) / 1000, ok: true };
+    printStep(step);
+    return step;
+  } catch (error) {
+    const step = { name, seconds: (performance.now() - started) / 1000, ok: false, detail: (error as Error).stack };
+    printStep(step);
+    return step;
+  }
+}
+
+function printStep(step: Step): void {
+  console.log(`${step.ok ? "✓" : "✗"} ${step.name}  ${formatSeconds(step.seconds)}${step.detail && step.ok ? `  (${step.detail})` : ""}`);
+  if (!step.ok && step.detail) console.log(step.detail.replace(/^/gm, "    "));
+}
+
+/** True when some file under src/ is newer than dist/ (or dist/ is missing): the notebooks would import old code. */
+function distStale(): boolean {
+  const built = fs.statSync(path.join(root, "dist", "index.js"), { throwIfNoEntry: false });
+  if (!built) return true;
+  const sources = fs.readdirSync(path.join(root, "src"), { recursive: true }) as string[];
+  return sources.some((file) => fs.statSync(path.join(root, "src", file)).mtimeMs > built.mtimeMs);
+}
+
+function readTimings(): Record<string, number> {
+  try {
+    return JSON.parse(fs.readFileSync(TIMINGS, "utf8")) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+function writeTimings(timings: Record<string, number>): void {
+  fs.mkdirSync(path.dirname(TIMINGS), { recursive: true });
+  const temp = `${TIMINGS}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${JSON.stringify(timings, null, 1)}\n`);
+  fs.renameSync(temp, TIMINGS);
+}
+
+/** Prints the steps that ran alongside the tests, the slowest tests and the closing line; returns the exit code. */
+function finish(steps: Step[], summaries: FileSummary[], started: number, ...late: Step[]): number {
+  for (const step of late) {
+    steps.push(step);
+  }
+  console.log("");
+  for (const step of late) printStep(step);
+  const slow = slowestTests(summaries, 10);
+  if (slow.length > 0) {
+    console.log("\nslowest tests:");
+    for (const t of slow) console.log(`  ${formatSeconds(t.seconds).padStart(9)}  ${t.file}: ${t.name}`);
+  }
+  const failedSteps = steps.filter((s) => !s.ok);
+  const skipped = summaries.flatMap((f) => f.skipped.map((s) => ({ ...s, file: f.file })));
+  const unfinished = summaries.filter((f) => !f.done);
+  const problems: string[] = [
+    ...failedSteps.map((s) => `${s.name} failed`),
+    ...unfinished.map((f) => `${f.file} did not finish`),
+  ];
+  if (ci && skipped.length > 0) {
+    problems.push(`CI=true: ${skipped.length} test(s) skipped instead of running:`);
+    for (const s of skipped) problems.push(`  ${s.file}: ${s.name}: ${s.reason}`);
+  }
+  if (problems.length > 0) console.log(`\n${problems.join("\n")}`);
+  const failedTests = summaries.reduce((n, f) => n + f.failed, 0);
+  console.log(`\ntook ${formatSeconds((performance.now() - started) / 1000)}`);
+  // The plain closing line, last: failed steps (build, type check, …) count as failures.
+  const line = closingLine(summaries);
+  console.log(failedSteps.length === 0 ? line : line.replace(/(\d+) failed/, `${failedTests + failedSteps.length} failed`));
+  return failedTests > 0 || problems.length > 0 ? 1 : 0;
+}
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.on(signal, () => {
+    killAllKernels();
+    process.exit(code);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`npm test: ${(error as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+  },
+);

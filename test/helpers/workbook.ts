@@ -1,0 +1,168 @@
+/**
+ * The course's workbook executed once by the runner on the offline demo models, shared by every test that reads
+ * executed notebooks (the workbook checks, the nbclient parity test, the course site built from it, …).
+ *
+ * `npm test` executes it once at the start (fresh) and hands the directory to every test file in
+ * TEST_WORKBOOK_DIR. A test file run alone gets the same thing from a cache in build/test/workbook-<key>/, where
+ * the key hashes everything the run depends on (notebooks, dist/, the runner, the demo models, the lockfile,
+ * node's version); a lock makes parallel test files wait for one execution instead of starting their own.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CellError, readNotebook, runNotebooks, serializeNotebook, type Notebook, type NotebookOutcome } from "../../scripts/runner";
+import { modelsDir, projectRoot } from "../../src/model";
+import { allDemoModels } from "./demo-model";
+import { withLock } from "./lock";
+
+/** How one notebook of the shared run went. */
+export interface ExecutedNotebook {
+  /** File name in notebooks/, e.g. "01-pipeline.ipynb". */
+  name: string;
+  /** The source notebook. */
+  source: string;
+  /** sha256 of the source's bytes just before the run, and just after it (a run must not touch its sources). */
+  sourceSha256: string;
+  sourceSha256After: string;
+  /** The executed copy (partially executed when `error` is set and a cell failed), or null if nothing ran. */
+  executed: string | null;
+  /** The runner's error message, or null when every cell ran. */
+  error: string | null;
+  cellsRun: number;
+  cellsToRun: number;
+  seconds: number;
+}
+
+/** The shared run: where it is, and each notebook's outcome in notebook order. */
+export interface ExecutedWorkbook {
+  dir: string;
+  notebooks: ExecutedNotebook[];
+  /** Wall time of the whole run, kernel start-ups included. */
+  seconds: number;
+}
+
+const RUN_FILE = "run.json";
+const NOTEBOOKS_DIR = () => path.join(projectRoot(), "notebooks");
+/** The same cell timeout the runner's tests always used for the workbook: generous, as the machine may be busy. */
+const CELL_TIMEOUT_S = 180;
+
+/** The course's notebooks, in order (dot-files are editors' scratch copies). */
+export function workbookNames(): string[] {
+  return fs.readdirSync(NOTEBOOKS_DIR()).filter((name) => name.endsWith(".ipynb") && !name.startsWith(".")).sort();
+}
+
+/**
+ * The executed workbook: the directory npm test passed in TEST_WORKBOOK_DIR, else the cached run for the current
+ * sources (executing it now if there is none). With `fresh`, an existing run is discarded and executed again.
+ */
+export async function executedWorkbook(options: { fresh?: boolean } = {}): Promise<ExecutedWorkbook> {
+  const given = process.env.TEST_WORKBOOK_DIR;
+  // The key hashes the demo models' manifests, so they are built (if needed) before it is taken.
+  if (!given) allDemoModels();
+  const dir = given ? path.resolve(given) : path.join(projectRoot(), "build", "test", `workbook-${workbookKey()}`);
+  return withLock(`${dir}.lock`, async () => {
+    if (options.fresh) fs.rmSync(dir, { recursive: true, force: true });
+    const done = readRun(dir);
+    if (done) return done;
+    if (!given) removeOtherRuns(dir);
+    return execute(dir);
+  });
+}
+
+/** One executed notebook parsed, or a clear error when the run did not produce it. */
+export function executedNotebook(workbook: ExecutedWorkbook, name: string): Notebook {
+  const entry = workbook.notebooks.find((n) => n.name === name);
+  if (!entry) throw new Error(`${name} is not part of the shared workbook run in ${workbook.dir}`);
+  if (!entry.executed) throw new Error(`${name} did not execute: ${entry.error}`);
+  return JSON.parse(fs.readFileSync(entry.executed, "utf8")) as Notebook;
+}
+
+function readRun(dir: string): ExecutedWorkbook | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, RUN_FILE), "utf8")) as ExecutedWorkbook;
+  } catch {
+    return null;
+  }
+}
+
+async function execute(dir: string): Promise<ExecutedWorkbook> {
+  allDemoModels();
+  if (!fs.existsSync(path.join(projectRoot(), "dist", "index.js"))) throw new Error("dist/index.js is missing: the notebooks import the helper module from ../dist; run `npm run build`");
+  const names = workbookNames();
+  const inputs = await Promise.all(names.map(async (name) => {
+    const file = path.join(NOTEBOOKS_DIR(), name);
+    return { path: file, notebook: await readNotebook(file) };
+  }));
+  const before = inputs.map((input) => sha256File(input.path));
+  const started = performance.now();
+  const outcomes = await runNotebooks(inputs, { env: { ...process.env, WORKBOOK_MODEL: "offline" }, timeout: CELL_TIMEOUT_S });
+  const seconds = (performance.now() - started) / 1000;
+  const after = inputs.map((input) => sha256File(input.path));
+
+  // Written beside the final directory and renamed into place: a reader sees a whole run or none.
+  const staging = `${dir}.tmp-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  const notebooks = outcomes.map((outcome, i) => ({ ...record(names[i], outcome, staging, dir), sourceSha256: before[i], sourceSha256After: after[i] }));
+  fs.writeFileSync(path.join(staging, RUN_FILE), `${JSON.stringify({ dir, notebooks, seconds }, null, 1)}\n`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(staging, dir);
+  return { dir, notebooks, seconds };
+}
+
+function sha256File(file: string): string {
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+function record(name: string, outcome: NotebookOutcome, staging: string, dir: string): Omit<ExecutedNotebook, "sourceSha256" | "sourceSha256After"> {
+  const notebook = outcome.result?.notebook ?? (outcome.error instanceof CellError ? outcome.error.notebook : undefined);
+  if (notebook) fs.writeFileSync(path.join(staging, name), serializeNotebook(notebook));
+  return {
+    name,
+    source: outcome.path,
+    executed: notebook ? path.join(dir, name) : null,
+    error: outcome.error ? outcome.error.message : null,
+    cellsRun: outcome.cellsRun,
+    cellsToRun: outcome.cellsToRun,
+    seconds: outcome.seconds,
+  };
+}
+
+/** Earlier cached runs (other keys) are out of date: this helper made them, so it removes them. */
+function removeOtherRuns(keep: string): void {
+  const parent = path.dirname(keep);
+  for (const entry of fs.readdirSync(parent, { withFileTypes: true })) {
+    const full = path.join(parent, entry.name);
+    if (entry.isDirectory() && /^workbook-[0-9a-f]{16}$/.test(entry.name) && full !== keep && !fs.existsSync(`${full}.lock`)) {
+      fs.rmSync(full, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Hash of everything the workbook's execution depends on, so a cached run is reused only when it would not change. */
+export function workbookKey(): string {
+  const root = projectRoot();
+  const hash = createHash("sha256");
+  hash.update(`node ${process.version}\0`);
+  const add = (file: string) => {
+    hash.update(path.relative(root, file));
+    hash.update("\0");
+    hash.update(fs.readFileSync(file));
+    hash.update("\0");
+  };
+  for (const name of workbookNames()) add(path.join(NOTEBOOKS_DIR(), name));
+  for (const dir of ["dist", path.join("scripts", "runner")]) for (const file of filesUnder(path.join(root, dir))) add(file);
+  add(path.join(root, "package-lock.json"));
+  // Each demo model's manifest holds the hashes of its files and sources.
+  for (const file of filesUnder(modelsDir()).filter((f) => path.basename(f) === "fixture-manifest.json")) add(file);
+  return hash.digest("hex").slice(0, 16);
+}
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
+    .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
+    .filter((file) => !file.split(path.sep).some((part) => part.startsWith(".")))
+    .sort();
+}
