@@ -16,10 +16,21 @@ test("int64 tensors print as plain integers, never with the BigInt n", () => {
 
 test("columns are aligned: every row of a matrix has the same length", () => {
   const ids = new Tensor("int64", BigInt64Array.from(courseIds.map(BigInt)), [2, 16]);
-  const rows = formatTensor(ids).split("\n");
+  const rows = formatTensor(ids, { lineWidth: 200 }).split("\n");
   assert.equal(rows.length, 2);
   assert.equal(rows[0].indexOf("1045"), rows[1].indexOf("1045"));
   assert.equal(rows[0].indexOf("]"), rows[1].indexOf("]"), "both rows close at the same column");
+});
+
+test("rows longer than lineWidth (100 by default) wrap, PyTorch-style, and keep their columns aligned", () => {
+  const ids = new Tensor("int64", BigInt64Array.from(courseIds.map(BigInt)), [2, 16]);
+  const lines = formatTensor(ids).split("\n");
+  assert.ok(lines.length > 2, "each 16-id row takes more than one line");
+  assert.ok(lines.every((line) => line.length <= 100), lines.join("\n"));
+  assert.equal(lines[0].indexOf("1045"), lines.find((line, i) => i > 0 && line.includes("[  101"))!.indexOf("1045"));
+  assert.deepEqual(formatTensor(ids, { lineWidth: 60 }).split("\n").filter((line) => line.length > 60), []);
+  const wide = new Tensor("float32", new Float32Array(2 * 16 * 768).fill(0.5), [2, 16, 768]);
+  assert.ok(formatTensor(wide).split("\n").every((line) => line.length <= 100), "dtype and dims move to their own line when needed");
 });
 
 test("floats of similar magnitude print fixed with four decimals", () => {
