@@ -98,3 +98,12 @@ test("formatTensor rejects something that is not a tensor, naming the argument",
   assert.throws(() => formatTensor({} as never), { name: "TypeError", message: /t must be a tensor/ });
   assert.throws(() => formatTensor({ type: "float32", dims: [3], data: new Float32Array(2) }), { name: "RangeError", message: /3 elements/ });
 });
+
+test("wrapText breaks lines at spaces to fit the width and keeps the words", async () => {
+  const { wrapText } = await import("../../src/plot");
+  const text = "Model: offline demo model distilbert-sst2-demo (WORKBOOK_MODEL=offline; build/models/x): numbers differ.";
+  const wrapped = wrapText(text, 40);
+  assert.ok(wrapped.split("\n").every((line) => line.length <= 40), wrapped);
+  assert.equal(wrapped.replace(/\n/g, " "), text);
+  assert.equal(wrapText("short\nlines", 40), "short\nlines");
+});
