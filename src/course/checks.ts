@@ -23,7 +23,11 @@ function shapeOf(value: Nested | TensorLike): number[] {
   return [items.length, ...(items.length ? shapeOf(items[0]) : [])];
 }
 
+// Inside `checkAll` the single checks stay silent: the group prints one ✓ line for the idea.
+let silent = 0;
+
 function pass(what: string, detail: string): void {
+  if (silent > 0) return;
   console.log(`✓ ${what}${detail ? ` (${detail})` : ""}`);
 }
 
@@ -40,7 +44,7 @@ export function checkEqual(actual: Nested | TensorLike, expected: Nested | Tenso
   if (sa.join() !== se.join()) throw new CheckFailedError(`check failed: ${what}: shape [${sa.join(", ")}] != expected [${se.join(", ")}]`);
   const at = a.findIndex((v, i) => v !== e[i]);
   if (at >= 0) throw new CheckFailedError(`check failed: ${what}: element ${at} is ${a[at]}, expected ${e[at]}`);
-  pass(what, `${a.length} values equal`);
+  pass(what, a.length > 1 ? `${a.length} values` : "");
 }
 
 /** Checks that values agree within an absolute tolerance; prints ✓ with the largest difference, or throws naming it. */
@@ -65,4 +69,15 @@ export function checkShape(tensor: TensorLike, expected: readonly number[], what
     throw new CheckFailedError(`check failed: ${what}: dims [${tensor.dims.join(", ")}], expected [${expected.join(", ")}]`);
   }
   pass(what, `[${expected.join(", ")}]`);
+}
+
+/** Runs several checks of one idea silently, then prints one `✓ what`; the first failing check throws as usual. */
+export function checkAll(what: string, checks: () => void): void {
+  silent++;
+  try {
+    checks();
+  } finally {
+    silent--;
+  }
+  pass(what, "");
 }

@@ -10,6 +10,7 @@ import {
   type PreTrainedTokenizer,
 } from "@huggingface/transformers";
 import { SENTIMENT_FIXTURE_NAME } from "../fixtures/sentiment";
+import { wrapText } from "../plot/text";
 import { modelBanner } from "./banner";
 import { firstLine, ModelLoadError } from "./errors";
 import { ensureFixture } from "./fixture";
@@ -29,7 +30,8 @@ export const ONNX_FILES: Readonly<Record<OnnxKind, string>> = { fp32: "onnx/mode
 const KIND_OF_DTYPE: Readonly<Record<ModelDtype, OnnxKind>> = { fp32: "fp32", q8: "quantized" };
 const DTYPE_OF_KIND: Readonly<Record<OnnxKind, ModelDtype>> = { fp32: "fp32", quantized: "q8" };
 const TEXT_FILES = ["config.json", "tokenizer.json", "tokenizer_config.json"] as const;
-const DEFAULT_HUB_TIMEOUT_MS = 5000;
+/** How long the loaders wait for the Hub before falling back to the demo model. */
+export const DEFAULT_HUB_TIMEOUT_MS = 5000;
 
 /** Options of `loadSentimentModel`. */
 export interface LoadOptions {
@@ -43,7 +45,7 @@ export interface LoadOptions {
   onnxFiles?: readonly OnnxKind[];
   /** How long to wait for the Hub before falling back to the demo model (default 5000 ms). */
   hubTimeoutMs?: number;
-  /** Where the fallback line goes (default `console.warn`). */
+  /** Where the fallback line goes; default nowhere, since `banner` says it (print the banner once, on stdout). */
   log?: (line: string) => void;
 }
 
@@ -59,7 +61,7 @@ export interface SentimentModel {
   id2label: Record<number, string>;
   /** Local path of the model's ONNX file of that kind, for reading its graph. */
   onnxPath(kind: OnnxKind): string;
-  /** The line a notebook prints at the top (see `modelBanner`). */
+  /** What a notebook prints at the top (see `modelBanner`), broken into lines of at most 100 characters. */
   banner: string;
   loadMs: number;
 }
@@ -77,12 +79,12 @@ function cachedHubFile(choice: HubChoice, file: string): string {
   return path.join(choice.cacheDir, ...choice.id.split("/"), ...file.split("/"));
 }
 
-function isHubModelCached(choice: HubChoice, dtype: ModelDtype): boolean {
+export function isHubModelCached(choice: HubChoice, dtype: ModelDtype): boolean {
   return [...TEXT_FILES, ONNX_FILES[KIND_OF_DTYPE[dtype]]].every((file) => fs.existsSync(cachedHubFile(choice, file)));
 }
 
 /** Why the Hub cannot serve `choice` right now (network error, timeout, server error), or null if it answers. */
-async function hubProblem(choice: HubChoice, timeoutMs: number): Promise<string | null> {
+export async function hubProblem(choice: HubChoice, timeoutMs: number): Promise<string | null> {
   const url = `${choice.endpoint}${choice.id}/resolve/main/config.json`;
   try {
     const response = await fetch(url, { method: "HEAD", signal: AbortSignal.timeout(timeoutMs) });
@@ -118,7 +120,7 @@ function fixHint(choice: ModelChoice): string {
 }
 
 /** Where a model file is on disk: in the model's directory, or in the Hub cache. */
-function localFile(choice: ModelChoice, file: string): string {
+export function localFile(choice: ModelChoice, file: string): string {
   return choice.kind === "hub" ? cachedHubFile(choice, file) : path.join(choice.dir, file);
 }
 
@@ -138,7 +140,7 @@ function tokenizerFileToBlame(choice: ModelChoice): string {
 }
 
 /** Rewords a transformers.js/onnxruntime failure into one naming the file, the problem and the fix. */
-function loadFailure(choice: ModelChoice, file: string, error: unknown): ModelLoadError {
+export function loadFailure(choice: ModelChoice, file: string, error: unknown): ModelLoadError {
   if (choice.kind === "hub") {
     const cached = cachedHubFile(choice, file);
     if (choice.offline && !fs.existsSync(cached)) {
@@ -182,7 +184,7 @@ async function loadParts(choice: ModelChoice, dtype: ModelDtype): Promise<Parts>
 }
 
 /** The fixture stands in for the default checkpoint when the Hub cannot be reached. */
-function fallbackChoice(problem: string): ModelChoice {
+export function fallbackChoice(problem: string): ModelChoice {
   const dir = fixtureDir(SENTIMENT_FIXTURE_NAME);
   return {
     kind: "fixture",
@@ -195,7 +197,7 @@ function fallbackChoice(problem: string): ModelChoice {
 }
 
 /** For a Hub model, has transformers.js download (into its cache) each requested ONNX file it lacks. */
-async function fetchOnnxFiles(choice: ModelChoice, kinds: readonly OnnxKind[]): Promise<void> {
+export async function fetchOnnxFiles(choice: ModelChoice, kinds: readonly OnnxKind[]): Promise<void> {
   if (choice.kind !== "hub") return;
   for (const kind of kinds) {
     if (fs.existsSync(cachedHubFile(choice, ONNX_FILES[kind]))) continue;
@@ -208,7 +210,7 @@ async function fetchOnnxFiles(choice: ModelChoice, kinds: readonly OnnxKind[]): 
   }
 }
 
-function onnxPathOf(choice: ModelChoice, kind: OnnxKind): string {
+export function onnxPathOf(choice: ModelChoice, kind: OnnxKind): string {
   const file = ONNX_FILES[kind];
   const where = localFile(choice, file);
   if (fs.existsSync(where)) return where;
@@ -244,12 +246,12 @@ function labelsOf(config: PretrainedConfig, model: PreTrainedModel): Record<numb
 /**
  * Loads the sentiment model the environment selects (see `selectModel`) as tokenizer, model, pipeline
  * and config, running `fp32` weights unless asked. If the default Hub checkpoint cannot be reached, it
- * loads the offline demo model instead and says so in one line (through `options.log`), never silently.
+ * loads the offline demo model instead and says so in its `banner` (and through `options.log`), never silently.
  */
 export async function loadSentimentModel(options: LoadOptions = {}): Promise<SentimentModel> {
   const started = performance.now();
   const dtype = options.dtype ?? "fp32";
-  const log = options.log ?? ((line: string) => console.warn(line));
+  const log = options.log ?? (() => {});
   let choice = options.choice ?? chooseModel(options.env ?? process.env);
   let parts: Parts | undefined;
 
@@ -264,7 +266,7 @@ export async function loadSentimentModel(options: LoadOptions = {}): Promise<Sen
     }
     if (problem !== null) {
       choice = fallbackChoice(problem);
-      log(modelBanner(choice));
+      log(wrapText(modelBanner(choice)));
     }
   }
   parts ??= await loadParts(choice, dtype);
@@ -280,7 +282,7 @@ export async function loadSentimentModel(options: LoadOptions = {}): Promise<Sen
     config,
     id2label: labelsOf(config, model),
     onnxPath: (kind) => onnxPathOf(chosen, kind),
-    banner: modelBanner(chosen),
+    banner: wrapText(modelBanner(chosen)),
     loadMs: performance.now() - started,
   };
 }

@@ -8,6 +8,7 @@ export {
 export { layerLines, layerHeatmap, type LayerFigureOptions } from "./layers";
 export { tokenRows, tokenTable, tokenTableHtml, tokenTableText, type TokenRow } from "./tokens";
 export { figureText } from "./summary";
+export { textTable, wrapText } from "./text";
 export { figureHtml, defaultConfig, type FigureHtmlOptions } from "./html";
 export { plotlyBundlePath } from "./plotly-bundle";
 export { escapeHtml } from "./escape";

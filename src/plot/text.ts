@@ -17,3 +17,21 @@ export function numberFormatter(values: readonly number[]): (value: number) => s
   const scientific = largest >= 1e6 || smallest < 1e-3;
   return (v) => (!Number.isFinite(v) ? String(v) : scientific ? v.toExponential(3) : v.toFixed(4));
 }
+
+/** Breaks each line of `text` at spaces so that no line is longer than `width` (a longer word stays whole). */
+export function wrapText(text: string, width = 100): string {
+  return text.split("\n").map((line) => {
+    const out: string[] = [];
+    let current = "";
+    for (const word of line.split(" ")) {
+      if (current && current.length + 1 + word.length > width) {
+        out.push(current);
+        current = word;
+      } else {
+        current = current ? `${current} ${word}` : word;
+      }
+    }
+    out.push(current);
+    return out.join("\n");
+  }).join("\n");
+}

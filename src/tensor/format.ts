@@ -10,6 +10,8 @@ export interface FormatOptions {
   edgeItems?: number;
   /** Name shown before the opening parenthesis. */
   name?: string;
+  /** Longest line, in characters: longer rows wrap (as PyTorch's `linewidth` does). Default 100. */
+  lineWidth?: number;
 }
 
 type Cell = number | bigint | boolean | string;
@@ -77,19 +79,33 @@ export function formatTensor(t: TensorLike, options: FormatOptions = {}): string
   const pad = (s: string) => s.padStart(width);
   const strides = t.dims.map((_, i) => elementCount(t.dims.slice(i + 1)));
   const prefix = `${name}(`;
+  const lineWidth = options.lineWidth ?? 100;
+
+  /** One row of the last axis, wrapped so that no line (closing brackets included) passes lineWidth. */
+  const row = (parts: string[], indent: number): string => {
+    const closers = t.dims.length + 1;
+    const perLine = Math.max(1, Math.floor((lineWidth - indent - 1 - closers + 2) / (width + 2)));
+    if (parts.length <= perLine) return `[${parts.join(", ")}]`;
+    const lines: string[] = [];
+    for (let i = 0; i < parts.length; i += perLine) lines.push(parts.slice(i, i + perLine).join(", "));
+    return `[${lines.join(`,\n${" ".repeat(indent + 1)}`)}]`;
+  };
 
   const render = (axis: number, offset: number, indent: number): string => {
     if (axis === t.dims.length) return pad(toText(t.data[offset] as Cell));
     const indices = shownIndices(t.dims[axis], elide, edge);
     const isLast = axis === t.dims.length - 1;
     const parts = indices.map((i) => (i < 0 ? "..." : render(axis + 1, offset + i * strides[axis], indent + 1)));
-    if (isLast) return `[${parts.join(", ")}]`;
+    if (isLast) return row(parts, indent);
     const newlines = "\n".repeat(t.dims.length - axis - 1);
     return `[${parts.join(`,${newlines}${" ".repeat(indent + 1)}`)}]`;
   };
 
   const body = t.dims.length === 0 ? toText(t.data[0] as Cell) : render(0, 0, prefix.length);
-  return `${prefix}${body}, dtype=${t.type}, dims=[${t.dims.join(", ")}])`;
+  const suffix = `dtype=${t.type}, dims=[${t.dims.join(", ")}])`;
+  const lastLine = body.slice(body.lastIndexOf("\n") + 1);
+  const fits = (body.includes("\n") ? lastLine.length : prefix.length + lastLine.length) + 2 + suffix.length <= lineWidth;
+  return `${prefix}${body},${fits ? " " : `\n${" ".repeat(prefix.length)}`}${suffix}`;
 }
 
 /** A nested array of plain JS values (int64 as numbers when exact, else decimal strings): safe for JSON.stringify. */

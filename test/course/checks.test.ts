@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Tensor } from "@huggingface/transformers";
-import { check, checkClose, checkEqual, CheckFailedError, checkShape, COURSE_ATTENTION_MASK, COURSE_INPUT_IDS } from "../../src/course";
+import { check, checkAll, checkClose, checkEqual, CheckFailedError, checkShape, COURSE_ATTENTION_MASK, COURSE_INPUT_IDS } from "../../src/course";
 
 function quietly<T>(fn: () => T): { value: T; printed: string } {
   const original = console.log;
@@ -16,7 +16,7 @@ function quietly<T>(fn: () => T): { value: T; printed: string } {
 
 test("checkEqual passes on equal int64 tensor and nested array, printing a ✓ line", () => {
   const ids = new Tensor("int64", BigInt64Array.from(COURSE_INPUT_IDS.flat().map(BigInt)), [2, 16]);
-  assert.match(quietly(() => checkEqual(ids, COURSE_INPUT_IDS, "input_ids")).printed, /^✓ input_ids \(32 values equal\)/);
+  assert.match(quietly(() => checkEqual(ids, COURSE_INPUT_IDS, "input_ids")).printed, /^✓ input_ids \(32 values\)\n$/);
 });
 
 test("checkEqual names the first differing element", () => {
@@ -51,4 +51,27 @@ test("usesCourseCheckpoint is true only for the course's Hub checkpoint", async 
   assert.equal(usesCourseCheckpoint({ kind: "hub", id: COURSE_CHECKPOINT }), true);
   assert.equal(usesCourseCheckpoint({ kind: "hub", id: "someone/other-model" }), false);
   assert.equal(usesCourseCheckpoint({ kind: "fixture" }), false);
+});
+
+test("checkAll prints one ✓ line for a group of passing checks, and throws the first failure of a group", () => {
+  const ids = new Tensor("int64", BigInt64Array.from(COURSE_INPUT_IDS.flat().map(BigInt)), [2, 16]);
+  const { printed } = quietly(() => checkAll("the batch is the course's", () => {
+    checkShape(ids, [2, 16], "shape");
+    checkEqual(ids, COURSE_INPUT_IDS, "ids");
+  }));
+  assert.equal(printed, "✓ the batch is the course's\n");
+  let failed = "";
+  const after = quietly(() => {
+    try {
+      checkAll("the batch is the course's", () => {
+        checkShape(ids, [2, 16], "shape");
+        checkEqual(ids, COURSE_ATTENTION_MASK, "ids equal the mask");
+      });
+    } catch (error) {
+      failed = (error as Error).message;
+    }
+  });
+  assert.match(failed, /ids equal the mask: element 0 is 101, expected 1/);
+  assert.equal(after.printed, "", "a failing group prints no ✓ line");
+  assert.equal(quietly(() => check(true, "alone")).printed, "✓ alone\n", "after a group, single checks print again");
 });

@@ -44,7 +44,8 @@ test("WORKBOOK_MODEL=offline loads the fixture with fp32 weights, its labels and
   assert.equal((loaded.config as unknown as { model_type: string }).model_type, "distilbert");
   assert.equal(loaded.onnxPath("fp32"), path.join(fixture, "onnx", "model.onnx"));
   assert.equal(loaded.onnxPath("quantized"), path.join(fixture, "onnx", "model_quantized.onnx"));
-  assert.match(loaded.banner, /^Model: offline demo model distilbert-sst2-demo .*differ from the course\.$/);
+  assert.match(loaded.banner.replace(/\n/g, " "), /^Model: offline demo model distilbert-sst2-demo .*differ from the course\.$/);
+  assert.ok(loaded.banner.split("\n").every((line) => line.length <= 100), "the banner's lines fit a notebook's 100 columns");
   assert.equal(transformersEnv.allowRemoteModels, false, "offline means no downloads");
 });
 

@@ -16,10 +16,21 @@ test("int64 tensors print as plain integers, never with the BigInt n", () => {
 
 test("columns are aligned: every row of a matrix has the same length", () => {
   const ids = new Tensor("int64", BigInt64Array.from(courseIds.map(BigInt)), [2, 16]);
-  const rows = formatTensor(ids).split("\n");
+  const rows = formatTensor(ids, { lineWidth: 200 }).split("\n");
   assert.equal(rows.length, 2);
   assert.equal(rows[0].indexOf("1045"), rows[1].indexOf("1045"));
   assert.equal(rows[0].indexOf("]"), rows[1].indexOf("]"), "both rows close at the same column");
+});
+
+test("rows longer than lineWidth (100 by default) wrap, PyTorch-style, and keep their columns aligned", () => {
+  const ids = new Tensor("int64", BigInt64Array.from(courseIds.map(BigInt)), [2, 16]);
+  const lines = formatTensor(ids).split("\n");
+  assert.ok(lines.length > 2, "each 16-id row takes more than one line");
+  assert.ok(lines.every((line) => line.length <= 100), lines.join("\n"));
+  assert.equal(lines[0].indexOf("1045"), lines.find((line, i) => i > 0 && line.includes("[  101"))!.indexOf("1045"));
+  assert.deepEqual(formatTensor(ids, { lineWidth: 60 }).split("\n").filter((line) => line.length > 60), []);
+  const wide = new Tensor("float32", new Float32Array(2 * 16 * 768).fill(0.5), [2, 16, 768]);
+  assert.ok(formatTensor(wide).split("\n").every((line) => line.length <= 100), "dtype and dims move to their own line when needed");
 });
 
 test("floats of similar magnitude print fixed with four decimals", () => {
@@ -86,4 +97,13 @@ test("tensorToJSON keeps int64 values beyond 2^53 exact, as decimal strings", ()
 test("formatTensor rejects something that is not a tensor, naming the argument", () => {
   assert.throws(() => formatTensor({} as never), { name: "TypeError", message: /t must be a tensor/ });
   assert.throws(() => formatTensor({ type: "float32", dims: [3], data: new Float32Array(2) }), { name: "RangeError", message: /3 elements/ });
+});
+
+test("wrapText breaks lines at spaces to fit the width and keeps the words", async () => {
+  const { wrapText } = await import("../../src/plot");
+  const text = "Model: offline demo model distilbert-sst2-demo (WORKBOOK_MODEL=offline; build/models/x): numbers differ.";
+  const wrapped = wrapText(text, 40);
+  assert.ok(wrapped.split("\n").every((line) => line.length <= 40), wrapped);
+  assert.equal(wrapped.replace(/\n/g, " "), text);
+  assert.equal(wrapText("short\nlines", 40), "short\nlines");
 });

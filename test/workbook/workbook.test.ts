@@ -19,16 +19,36 @@ const names = workbookNames();
 
 /** What each executed notebook must show: text its outputs must contain (regexps), beyond "no check failed". */
 const expectations: Record<string, RegExp[]> = {
-  "01-pipeline.ipynb": [/^Model: offline demo model/m, /✓ labels are POSITIVE, NEGATIVE/, /label: 'POSITIVE', score: 0\.\d+/],
+  "01-pipeline.ipynb": [
+    /^Model: offline demo model/m, /sentence 1 +POSITIVE 0\.9598 +POSITIVE 0\.69\d\d$/m,
+    /sentence 2 +NEGATIVE 0\.9995 +NEGATIVE 0\.99\d\d$/m, /✓ demo model: sentence 1 has no listed word, so it gets the prior/,
+  ],
   "02-tokenizer.ipynb": [
-    /tensor\(\[\[  101,  1045,  1005,  2310,  2042,  3403,  2005,  1037, 17662, 12172,  2607,  2026,  2878,  2166,  1012,   102\],/,
-    /dtype=int64, dims=\[2, 16\]\)/, /✓ input_ids equal the course's/, /✓ attention_mask equals the course's/, /"\[PAD\]"\s+0\s+0 \(padding\)/,
+    /tensor\(\[\[  101,  1045,  1005,  2310,  2042,  3403,  2005,  1037, 17662, 12172,  2607,  2026,\n {10}2878,  2166,  1012,   102\],/,
+    /dtype=int64, dims=\[2, 16\]\)/, /data\[0\] is a bigint; Number\(data\[0\]\) \+ 1 = 102/,
+    /  course    101 1045 1005 2310 2042 3403 2005 1037 17662 12172 2607 2026 2878 2166 1012 102\n  this run  101 1045 1005/,
+    /✓ input_ids and attention_mask are the course's, \[2, 16\]/, /"\[PAD\]"\s+0\s+0 \(padding\)/,
     /positions 509–511: what a wonderful\n/, /the truncated text ends without \[SEP\]/,
   ],
-  "03-base-model.ipynb": [/dtype=float32, dims=\[2, 16, 768\]\)/, /✓ hidden size equals the word-embedding width \(768\)/],
-  "04-logits.ipynb": [/✓ logits are \[sentences, labels\] \(\[2, 2\]\)/, /✓ the head by hand equals the model's logits/, /✓ recomputeHead equals the model's logits/],
-  "05-softmax.ipynb": [/✓ each row sums to 1/, /naive : \[NaN, 0\]/, /✓ the naive formula overflows/],
-  "06-postprocess.ipynb": [/✓ scores equal the pipeline's/, /✓ sentence 2 alone has the logits it had padded/, /✓ no token attends to padding/],
+  "03-base-model.ipynb": [
+    /AutoModel's outputs: logits\n/, /dtype=float32, dims=\[2, 16, 768\]\)/, /last_hidden_state +\[2, 16, 768\] +\[2, 16, 768\]/,
+    /blocks \(n_layers\) +6 +2\n/, /heads \(n_heads\) +12 +12\n/, /✓ hidden size = word-embedding width = 768/,
+  ],
+  "04-logits.ipynb": [
+    /sentence 1 +\[-1\.5607, +1\.6123\] +\[-0\.\d{4}, +0\.\d{4}\]/, /sentence 2 +\[ 4\.1692, -3\.3464\] +\[ 2\.\d{4}, -2\.\d{4}\]/,
+    /✓ logits are \[sentences, labels\] \(\[2, 2\]\)/, /✓ demo model: sentence 1 gets the prior's logits/,
+    /✓ the head by hand, recomputeHead and the opened file all give the model's logits/,
+  ],
+  "05-softmax.ipynb": [
+    /✓ softmax by hand = transformers\.js's softmax = the helper's/, /sentence 2 +\[9\.9946e-01, 5\.4419e-04\] +\[9\.\d{4}e-01, \d\.\d{4}e-03\]/,
+    /✓ each row sums to 1 and, for two labels/, /naive : \[NaN, 0\]/, /✓ the naive formula overflows/, /T = 0\.5: \[0\.8638/,
+  ],
+  "06-postprocess.ipynb": [
+    /\{ '0': 'NEGATIVE', '1': 'POSITIVE' \}/, /sentence 1 +POSITIVE 0\.9598 +POSITIVE 0\.69\d\d/,
+    /✓ argmax \+ id2label and the post-processing give the pipeline's labels and scores/,
+    /✓ top_k: 2 gives the pipeline's labels/, /✓ sentence 2 alone has the logits it had padded/, /✓ no token attends to padding/,
+    /negative 0\.3982, neutral 0\.3603, positive 0\.2415/,
+  ],
   "07-t5-logits.ipynb": [
     /^Model: offline demo T5 t5-demo/m, /✓ greedy decoding by hand gives the ids generate\(\) gives/,
     /✓ batched logits equal the one-at-a-time logits/, /✓ logits are \[batch, target length, vocab_size\]/, /by hand: {4}The cat sat on the mat\./,
@@ -62,6 +82,64 @@ test("every notebook has a markdown cell before each step and prints which model
   }
 });
 
+/** The source text of every cell of one kind in a committed notebook. */
+function cellSources(name: string, kind: "code" | "markdown"): string[] {
+  const notebook = JSON.parse(fs.readFileSync(path.join(notebooksDir, name), "utf8"));
+  return notebook.cells.filter((c: { cell_type: string }) => c.cell_type === kind).map((c: { source: string | string[] }) => [].concat(c.source as never).join(""));
+}
+
+const courseNotebooks = names.filter((name) => /^0[1-6]-/.test(name));
+
+test("notebooks 01–06 show the course's Python beside the TypeScript, in at least one fenced python block each", () => {
+  assert.equal(courseNotebooks.length, 6, `notebooks 01–06: ${courseNotebooks.join(", ")}`);
+  for (const name of courseNotebooks) {
+    assert.ok(cellSources(name, "markdown").some((text) => /```python\n[\s\S]+?\n```/.test(text)), `${name} has a fenced python block`);
+  }
+});
+
+test("notebooks 01–06 write the library's calls in their cells, not through a loader helper", () => {
+  const code = (name: string) => cellSources(name, "code").join("\n");
+  const wanted: Record<string, RegExp[]> = {
+    "01-pipeline.ipynb": [/pipeline\("sentiment-analysis", checkpoint\)/],
+    "02-tokenizer.ipynb": [/AutoTokenizer\.from_pretrained\(checkpoint\)/, /tokenizer\(rawInputs, \{ padding: true, truncation: true \}\)/],
+    "03-base-model.ipynb": [/AutoModel\.from_pretrained\(checkpoint\)/],
+    "04-logits.ipynb": [/AutoModelForSequenceClassification\.from_pretrained\(checkpoint\)/, /await model\(inputs\)/, /outputs\.logits/],
+    "05-softmax.ipynb": [/function softmaxLastAxis\(/, /Math\.exp\(v - max\)/],
+    "06-postprocess.ipynb": [/model\.config as unknown as ClassificationConfig\)\.id2label/, /await topk\(/],
+  };
+  for (const name of courseNotebooks) {
+    for (const pattern of wanted[name] ?? []) assert.match(code(name), pattern, name);
+    assert.doesNotMatch(code(name), /loadSentimentModel/, `${name} loads through the library, not loadSentimentModel`);
+  }
+});
+
+test("no notebook cell casts tolist(): typed accessors (toNumbers, toNumberRows) do that", () => {
+  for (const name of names) {
+    for (const source of cellSources(name, "code")) assert.doesNotMatch(source, /tolist\(\)\s*as\b/, name);
+  }
+});
+
+test("every code line of every notebook fits in 100 characters", () => {
+  for (const name of names) {
+    const long = cellSources(name, "code").flatMap((source) => source.split("\n")).filter((line) => [...line].length > 100);
+    assert.deepEqual(long, [], `${name}: code lines over 100 characters`);
+  }
+});
+
+test("notebooks 01–06 end with an exercise and its worked answer, collapsed (contract 2)", () => {
+  for (const name of courseNotebooks) {
+    const notebook = JSON.parse(fs.readFileSync(path.join(notebooksDir, name), "utf8"));
+    const cells = notebook.cells as { cell_type: string; metadata: Record<string, unknown>; source: string | string[] }[];
+    const answers = cells.map((cell, i) => ({ cell, i })).filter(({ cell }) => cell.cell_type === "code" && (cell.metadata.tags as string[] | undefined)?.includes("answer"));
+    assert.ok(answers.length >= 1, `${name} has a worked answer`);
+    for (const { cell, i } of answers) {
+      assert.deepEqual(cell.metadata, { tags: ["answer"], jupyter: { source_hidden: true, outputs_hidden: true } }, `${name}: answer metadata`);
+      assert.equal(cells[i - 1].cell_type, "markdown", `${name}: the exercise comes before its answer`);
+    }
+    assert.equal(answers.at(-1)!.i, cells.length - 1, `${name} ends with its answer`);
+  }
+});
+
 let workbook: ExecutedWorkbook;
 
 before(async () => {
@@ -91,6 +169,11 @@ for (const name of names) {
     const wanted = expectations[name];
     assert.ok(wanted, `${name} has no expectations in this test: add what its executed copy must show`);
     for (const pattern of wanted) assert.match(text, pattern, `${name} should show ${pattern}`);
+    // Figures aside: their text/plain face is a summary for consoles, not what the book's column shows.
+    const textOutputs = outputs.filter((o) => !("data" in o && PLOTLY_MIME in o.data));
+    const lines = textOutputs.flatMap((o) => (o.output_type === "stream" ? o.text : "data" in o ? String(o.data["text/plain"] ?? "") : "").split("\n"));
+    assert.deepEqual(lines.filter((line) => [...line].length > 100), [], `${name}: text output lines over 100 characters`);
+    assert.equal(text.match(/^Model: /gm)?.length, 1, `${name} prints its model banner once`);
   });
 }
 

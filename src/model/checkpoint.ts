@@ -1,0 +1,71 @@
+import * as fs from "node:fs";
+import { COURSE_CHECKPOINT } from "../course/reference";
+import { wrapText } from "../plot/text";
+import { modelBanner } from "./banner";
+import { ensureFixture } from "./fixture";
+import {
+  checkModelDirectory, DEFAULT_HUB_TIMEOUT_MS, fallbackChoice, fetchOnnxFiles, hubProblem, isHubModelCached, loadFailure,
+  localFile, ONNX_FILES, onnxPathOf, type OnnxKind,
+} from "./load";
+import { fixtureDir } from "./paths";
+import { chooseModel, type Env, type ModelChoice } from "./select";
+import { applyTransformersEnv } from "./transformers-env";
+
+/** The checkpoint a notebook runs on: what to hand to transformers.js, and what to tell the reader about it. */
+export interface Checkpoint {
+  /** What `pipeline(task, checkpoint)` and every `from_pretrained(checkpoint)` take: a Hub id or a model directory. */
+  checkpoint: string;
+  /** Where it comes from and why (Hub, directory, or the offline demo model). */
+  choice: ModelChoice;
+  /** What the notebook prints once at the top: which model runs and why, in lines of at most 100 characters. */
+  banner: string;
+  /** True for the course's own checkpoint: its numbers must be the course's. */
+  isCourseCheckpoint: boolean;
+  /** True for the offline demo model this project builds (`npm run fixtures`). */
+  isDemoModel: boolean;
+  /** Local path of its ONNX file of that kind (`fp32` unless asked), downloaded first for a Hub model that lacks it. */
+  onnxFile(kind?: OnnxKind): Promise<string>;
+}
+
+/** Options of `chooseCheckpoint`. */
+export interface CheckpointOptions {
+  /** Environment to select from (default `process.env`). */
+  env?: Env;
+  /** How long to wait for the Hub before taking the demo model instead (default 5000 ms). */
+  hubTimeoutMs?: number;
+}
+
+/**
+ * Picks the checkpoint the environment selects (see `selectModel`: the course's Hub checkpoint by default,
+ * `WORKBOOK_MODEL=offline` for the demo model, or a Hub id or directory) and points transformers.js's `env` at
+ * it. When the default checkpoint's Hub cannot be reached, it takes the demo model and its banner says so.
+ * Nothing is loaded: the notebook does that with `pipeline` and `from_pretrained`.
+ */
+export async function chooseCheckpoint(options: CheckpointOptions = {}): Promise<Checkpoint> {
+  let choice = chooseModel(options.env ?? process.env);
+  if (choice.kind === "hub" && !isHubModelCached(choice, "fp32")) {
+    if (choice.offline) {
+      const missing = ["config.json", "tokenizer.json", "tokenizer_config.json", ONNX_FILES.fp32].find((file) => !fs.existsSync(localFile(choice, file)));
+      throw loadFailure(choice, missing ?? ONNX_FILES.fp32, new Error("not cached"));
+    }
+    if (choice.isDefault) {
+      const problem = await hubProblem(choice, options.hubTimeoutMs ?? DEFAULT_HUB_TIMEOUT_MS);
+      if (problem !== null) choice = fallbackChoice(problem);
+    }
+  }
+  if (choice.kind === "fixture") ensureFixture(choice.name, choice.dir === fixtureDir(choice.name) ? {} : { dir: choice.dir });
+  if (choice.kind === "directory") checkModelDirectory(choice.dir);
+  applyTransformersEnv(choice);
+  const chosen = choice;
+  return {
+    checkpoint: chosen.source,
+    choice: chosen,
+    banner: wrapText(modelBanner(chosen)),
+    isCourseCheckpoint: chosen.kind === "hub" && chosen.id === COURSE_CHECKPOINT,
+    isDemoModel: chosen.kind === "fixture",
+    async onnxFile(kind: OnnxKind = "fp32") {
+      await fetchOnnxFiles(chosen, [kind]);
+      return onnxPathOf(chosen, kind);
+    },
+  };
+}
