@@ -1,4 +1,7 @@
-export { T5_DEFAULT_HUB_MODEL, T5_ONNX_FILES, chooseT5Model, loadT5Model, t5Banner, type T5Model, type T5Spec } from "./load";
+export {
+  T5_DEFAULT_HUB_MODEL, T5_ONNX_FILES, chooseT5Model, pickT5Checkpoint, loadT5Model, t5Banner,
+  type T5Checkpoint, type T5Model, type T5Spec,
+} from "./load";
 export { DecoderStartError, shiftRight, withDecoderStart, idsTensor, checkDecoderStart } from "./decoder-inputs";
 export {
   seq2seqForward, encodeOnce, logitsRow, topTokens, tokenScore,
@@ -11,3 +14,4 @@ export {
   type TextPair, type Truncation, type TextLogits, type ManyTextsLogits, type BatchVsLoop, type T5Batcher,
 } from "./batch";
 export { findLmHead, decoderLastHiddenState, type LmHead, type DecoderHiddenState } from "./hidden-state";
+export { candidateBars, type Candidate } from "./figures";
