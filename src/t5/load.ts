@@ -81,7 +81,8 @@ export function t5Banner(choice: ModelChoice, spec: Pick<T5Spec, "dModel" | "voc
     ? [
         `Model: offline demo T5 ${choice.name}, because the Hugging Face Hub cannot be reached`,
         `(${choice.hubProblem}).`,
-        `It is hand-built and copies its input: ${sizes}`,
+        "It is hand-built and copies its input:",
+        sizes,
         `Set WORKBOOK_MODEL=${OFFLINE_KEYWORD} to skip the Hub check.`,
       ].join("\n")
     : [`Model: offline demo T5 ${choice.name} (${choice.reason}), hand-built weights that copy the input:`, sizes].join("\n");
