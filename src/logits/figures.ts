@@ -1,5 +1,5 @@
 import type { Data } from "plotly.js";
-import { plotlyText, titleOf, type Figure } from "../plot/figure";
+import { plotlyText, templateText, titleOf, type Figure } from "../plot/figure";
 import { softmax } from "../tensor/softmax";
 import { makeTensor } from "../tensor/types";
 
@@ -14,7 +14,7 @@ export function temperatureFigure(logitsRow: readonly number[], classNames: read
     name: plotlyText(name),
     x: [...temperatures],
     y: probabilities.map((row) => row[c]),
-    hovertemplate: `${plotlyText(name)}<br>T = %{x}<br>p = %{y:.4f}<extra></extra>`,
+    hovertemplate: `${templateText(name)}<br>T = %{x}<br>p = %{y:.4f}<extra></extra>`,
   }));
   return {
     data,
@@ -51,7 +51,7 @@ export function scoreScatter(groups: readonly ScoreGroup[], options: { xTitle: s
       x: [...group.x],
       y: [...group.y],
       text: group.labels ? group.labels.map((l) => plotlyText(l)) : undefined,
-      hovertemplate: `${plotlyText(group.name)}${group.labels ? " · %{text}" : ""}<br>${plotlyText(options.xTitle)}: %{x:.4g}<br>${plotlyText(options.yTitle)}: %{y:.4g}<extra></extra>`,
+      hovertemplate: `${templateText(group.name)}${group.labels ? " · %{text}" : ""}<br>${templateText(options.xTitle)}: %{x:.4g}<br>${templateText(options.yTitle)}: %{y:.4g}<extra></extra>`,
       marker: { size: 8, opacity: 0.75 },
     };
   });

@@ -12,4 +12,7 @@ export {
   calibrationSummary, fitTemperature, separation, type CalibrationSummary, type FitTemperatureOptions,
 } from "./scores";
 export { temperatureFigure, scoreScatter, type ScoreGroup } from "./figures";
-export { loadSoftmaxNets, glyphImages, glyphArt, type SoftmaxNets, type SoftmaxNet, type GlyphData, type GlyphBatch } from "./nets";
+export {
+  loadSoftmaxNets, loadGlyphNet, glyphImages, glyphArt,
+  type SoftmaxNets, type SoftmaxNet, type GlyphNet, type GlyphData, type GlyphBatch,
+} from "./nets";

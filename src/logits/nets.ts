@@ -1,4 +1,4 @@
-// The two networks notebook 08 opens, both ending in a Softmax: the sentiment classifier the workbook loaded
+// The networks notebooks 08 and 09 open, both ending in a Softmax: the sentiment classifier the workbook loaded
 // (with a Softmax appended), and the 8×8 stroke classifier with its made-up dataset.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -66,6 +66,12 @@ function labelsOf(id2label: Record<string | number, string>): string[] {
   return Object.entries(id2label).sort(([a], [b]) => Number(a) - Number(b)).map(([, label]) => label);
 }
 
+/** A network's banner entry: its file on one line, how it was made (in parentheses) on the next, so lines stay short. */
+function sourceLines(name: string, source: string): string[] {
+  const at = source.indexOf(" (");
+  return at < 0 ? [`  ${name}: ${source}`] : [`  ${name}: ${source.slice(0, at)}`, `    ${source.slice(at + 1)}`];
+}
+
 /** Is this the offline demo classifier in its usual place, which the fixture's softmax version was made from? */
 function isDemoClassifier(sentiment: Pick<SentimentModel, "choice">): boolean {
   const { choice } = sentiment;
@@ -96,16 +102,38 @@ export function loadSoftmaxNets(sentiment: Pick<SentimentModel, "choice" | "onnx
       labels: labelsOf(sentiment.id2label),
     };
   }
+  const { glyphs, glyphData } = loadGlyphNet();
+  return {
+    sentiment: sentimentNet,
+    glyphs,
+    glyphData,
+    banner: [`Softmax-ended models:`, ...sourceLines("sentiment", sentimentNet.source), ...sourceLines("glyphs", glyphs.source)].join("\n"),
+  };
+}
+
+/** The stroke classifier alone, with its dataset: what notebook 09 needs (it is the same online and offline). */
+export interface GlyphNet {
+  readonly glyphs: SoftmaxNet;
+  readonly glyphData: GlyphData;
+  /** Lines saying which network runs: a made-up demo, the same whatever model the other notebooks use. */
+  readonly banner: string;
+}
+
+/** The 8×8 stroke classifier that ends in a Softmax, and its made-up dataset, built by `npm run fixtures` if needed. */
+export function loadGlyphNet(): GlyphNet {
+  const dir = ensureFixture(SOFTMAX_NETS_FIXTURE_NAME).dir;
+  const read = (file: string) => fs.readFileSync(path.join(dir, file));
+  const readJson = <T>(file: string) => JSON.parse(read(file).toString("utf8")) as T;
   const glyphsConfig = readJson<SoftmaxNetConfig>(SOFTMAX_NET_FILES.glyphsConfig);
   const data = readJson<GlyphDataset>(SOFTMAX_NET_FILES.glyphData);
   const classes = labelsOf(glyphsConfig.id2label);
+  const file = shown(path.join(dir, SOFTMAX_NET_FILES.glyphs));
   const glyphs: SoftmaxNet = {
     bytes: read(SOFTMAX_NET_FILES.glyphs),
-    source: `${shown(path.join(dir, SOFTMAX_NET_FILES.glyphs))} (${data.size}×${data.size} stroke images → ${classes.length} classes, hand-set weights)`,
+    source: `${file} (${data.size}×${data.size} stroke images → ${classes.length} classes, hand-set weights)`,
     labels: classes,
   };
   return {
-    sentiment: sentimentNet,
     glyphs,
     glyphData: {
       description: data.description,
@@ -115,7 +143,10 @@ export function loadSoftmaxNets(sentiment: Pick<SentimentModel, "choice" | "onnx
       test: batch(data.test, data.size),
       unusual: { images: glyphImages(data.unusual.pixels, data.size), pixels: data.unusual.pixels, kinds: data.unusual.kinds },
     },
-    banner: [`Softmax-ended models:`, `  sentiment: ${sentimentNet.source}`, `  glyphs:    ${glyphs.source}`].join("\n"),
+    banner: [
+      `Model: offline demo glyph network, ${file}:`,
+      `${data.size}×${data.size} stroke images → ${classes.length} classes, hand-set weights; the same online and offline.`,
+    ].join("\n"),
   };
 }
 

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import type { Tensor } from "@huggingface/transformers";
+import type { PreTrainedModel, Tensor } from "@huggingface/transformers";
 import * as ort from "onnxruntime-node";
 import { GraphStructureError } from "../onnx/errors";
 import { exposeTensors } from "../onnx/expose";
@@ -9,7 +9,6 @@ import { openSession, toTensor } from "../onnx/session";
 import { makeTensor } from "../tensor/types";
 import { checkDecoderStart } from "./decoder-inputs";
 import { encodeOnce, type Seq2SeqInputs } from "./forward";
-import type { T5Model } from "./load";
 
 /** Where the LM head sits in a decoder graph: the tensor it reads (the decoder's last hidden state) and its weight. */
 export interface LmHead {
@@ -99,13 +98,14 @@ function ortInt64(t: Tensor): ort.Tensor {
 
 /**
  * The decoder's last hidden state [batch, target, d_model] for the same inputs a forward pass takes:
- * the merged decoder is opened with the LM head's input exposed as an extra output (the file on disk is
+ * the merged decoder file is opened with the LM head's input exposed as an extra output (the file on disk is
  * unchanged) and run on its first-step branch, exactly as transformers.js runs it without a cache.
  */
-export async function decoderLastHiddenState(t5: Pick<T5Model, "model" | "spec" | "onnxPath">, inputs: Seq2SeqInputs): Promise<DecoderHiddenState> {
-  checkDecoderStart(inputs.decoder_input_ids, t5.spec.decoderStartTokenId);
-  const { session, lmHead, output } = await exposedDecoder(t5.onnxPath("decoder"));
-  const encoderHiddenStates = await encodeOnce(t5.model, inputs);
+export async function decoderLastHiddenState(model: PreTrainedModel, decoderFile: string, inputs: Seq2SeqInputs): Promise<DecoderHiddenState> {
+  const config = model.config as unknown as { decoder_start_token_id?: number; pad_token_id?: number };
+  checkDecoderStart(inputs.decoder_input_ids, config.decoder_start_token_id ?? config.pad_token_id ?? 0);
+  const { session, lmHead, output } = await exposedDecoder(decoderFile);
+  const encoderHiddenStates = await encodeOnce(model, inputs);
   const batch = inputs.input_ids.dims[0];
   const feeds: Record<string, ort.Tensor> = {};
   for (const meta of session.inputMetadata) {

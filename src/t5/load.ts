@@ -70,13 +70,22 @@ export function chooseT5Model(env: Env = process.env): ModelChoice {
 // The course has no T5 figures: the default is this notebook's own, and other models are compared with t5-small.
 const T5_WORDING: BannerWording = { defaultCheckpoint: "this notebook's default checkpoint", reference: "t5-small's" };
 
-/** One line saying which T5 runs; the demo's line says that its sizes differ, since only its layout is t5-small's. */
+/**
+ * The lines saying which T5 runs, each at most about 100 characters; the demo's say that its sizes differ,
+ * since only its layout is t5-small's.
+ */
 export function t5Banner(choice: ModelChoice, spec: Pick<T5Spec, "dModel" | "vocabSize">): string {
   if (choice.kind !== "fixture") return modelBanner(choice, T5_WORDING);
-  const sizes = `d_model ${spec.dModel}, vocab ${spec.vocabSize} instead of t5-small's 512 and 32128`;
+  const sizes = `d_model ${spec.dModel}, vocab ${spec.vocabSize} instead of t5-small's 512 and 32128, so its numbers differ.`;
   return choice.hubProblem
-    ? `Model: offline demo T5 ${choice.name}, because the Hugging Face Hub cannot be reached (${choice.hubProblem}): it is hand-built and copies its input (${sizes}), so its numbers differ from t5-small's. Set WORKBOOK_MODEL=${OFFLINE_KEYWORD} to skip the Hub check.`
-    : `Model: offline demo T5 ${choice.name} (${choice.reason}): t5-small's files, inputs and outputs, but hand-built weights that copy the input (${sizes}), so its numbers differ from t5-small's.`;
+    ? [
+        `Model: offline demo T5 ${choice.name}, because the Hugging Face Hub cannot be reached`,
+        `(${choice.hubProblem}).`,
+        "It is hand-built and copies its input:",
+        sizes,
+        `Set WORKBOOK_MODEL=${OFFLINE_KEYWORD} to skip the Hub check.`,
+      ].join("\n")
+    : [`Model: offline demo T5 ${choice.name} (${choice.reason}), hand-built weights that copy the input:`, sizes].join("\n");
 }
 
 /** Where a model file is on disk: in the Hub cache (`choice.cacheDir`, laid out like the repo), or in the model's directory. */
@@ -116,24 +125,12 @@ function specOf(config: PretrainedConfig, tokenizer: PreTrainedTokenizer): T5Spe
   };
 }
 
-interface Parts {
-  config: PretrainedConfig;
-  tokenizer: PreTrainedTokenizer;
-  model: PreTrainedModel;
-}
-
-async function loadParts(choice: ModelChoice): Promise<Parts> {
+/** Makes the choice loadable (builds the demo, checks a directory), points transformers.js at it, reads its config. */
+async function readT5Config(choice: ModelChoice): Promise<PretrainedConfig> {
   if (choice.kind === "fixture") ensureFixture(choice.name, choice.dir === fixtureDir(choice.name) ? {} : { dir: choice.dir });
   if (choice.kind === "directory") checkT5Directory(choice.dir);
   applyTransformersEnv(choice);
-  const step = async <T>(file: string, load: () => Promise<T>): Promise<T> => {
-    try {
-      return await load();
-    } catch (error) {
-      throw new ModelLoadError(`Could not load ${file} of ${choice.source}: ${firstLine(error)}`, localFile(choice, file), { cause: error });
-    }
-  };
-  const config = await step("config.json", () => AutoConfig.from_pretrained(choice.source));
+  const config = await loadStep(choice, "config.json", () => AutoConfig.from_pretrained(choice.source));
   if (!(config as unknown as { is_encoder_decoder?: boolean }).is_encoder_decoder) {
     throw new ModelLoadError(
       `${choice.source} is not an encoder–decoder model (config.is_encoder_decoder is not true; model_type ${config.model_type}). ` +
@@ -141,43 +138,77 @@ async function loadParts(choice: ModelChoice): Promise<Parts> {
       choice.source,
     );
   }
-  const tokenizer = await step("tokenizer.json", () => AutoTokenizer.from_pretrained(choice.source));
-  const model = await step(T5_ONNX_FILES.decoder, () => AutoModelForSeq2SeqLM.from_pretrained(choice.source, { config, dtype: "fp32" }));
-  return { config, tokenizer, model };
+  return config;
+}
+
+async function loadStep<T>(choice: ModelChoice, file: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    throw new ModelLoadError(`Could not load ${file} of ${choice.source}: ${firstLine(error)}`, localFile(choice, file), { cause: error });
+  }
+}
+
+/** Which T5 a notebook runs: the string to hand to `from_pretrained`, its config, its banner and its ONNX files. */
+export interface T5Checkpoint {
+  choice: ModelChoice;
+  /** A Hub id or a directory: what `AutoTokenizer.from_pretrained` and `AutoModelForSeq2SeqLM.from_pretrained` take. */
+  checkpoint: string;
+  config: PretrainedConfig;
+  /** The lines the notebook prints at the top: which model runs, and whether its numbers are t5-small's. */
+  banner: string;
+  /** Local path of the encoder or merged-decoder ONNX file (after the model is loaded), for reading its graph. */
+  onnxPath(part: keyof typeof T5_ONNX_FILES): string;
 }
 
 /**
- * Loads the T5 the environment selects (see `chooseT5Model`). If the default Hub checkpoint cannot be
- * loaded, it loads the offline demo T5 instead and says so in one line (through `options.log`), never silently.
+ * Picks the T5 checkpoint the environment selects (see `chooseT5Model`) and sets transformers.js's `env` up
+ * for it; loads nothing but its config. If the default Hub checkpoint's config cannot be fetched, it picks the
+ * offline demo T5 instead, and the banner says why.
  */
-export async function loadT5Model(options: { env?: Env; choice?: ModelChoice; log?: (line: string) => void } = {}): Promise<T5Model> {
-  const started = performance.now();
-  const log = options.log ?? ((line: string) => console.warn(line));
+export async function pickT5Checkpoint(options: { env?: Env; choice?: ModelChoice } = {}): Promise<T5Checkpoint> {
   let choice = options.choice ?? chooseT5Model(options.env ?? process.env);
-  let parts: Parts | undefined;
+  let config: PretrainedConfig | undefined;
   if (choice.kind === "hub" && choice.isDefault && !choice.offline) {
     try {
-      parts = await loadParts(choice);
+      config = await readT5Config(choice);
     } catch (error) {
       const dir = fixtureDir(T5_FIXTURE_NAME);
       choice = { kind: "fixture", name: T5_FIXTURE_NAME, dir, source: dir, reason: "fallback", hubProblem: firstLine(error) };
     }
   }
-  parts ??= await loadParts(choice);
-  const spec = specOf(parts.config, parts.tokenizer);
-  const banner = t5Banner(choice, spec);
-  if (choice.kind === "fixture" && choice.hubProblem) log(banner);
+  config ??= await readT5Config(choice);
   const chosen = choice;
   return {
     choice: chosen,
-    ...parts,
-    spec,
-    banner,
+    checkpoint: chosen.source,
+    config,
+    banner: t5Banner(chosen, { dModel: numberField(config, "d_model"), vocabSize: numberField(config, "vocab_size") }),
     onnxPath(part) {
       const where = localFile(chosen, T5_ONNX_FILES[part]);
-      if (!fs.existsSync(where)) throw new ModelLoadError(`No ${T5_ONNX_FILES[part]} at ${where}; load the model with loadT5Model() first.`, where);
+      if (!fs.existsSync(where)) throw new ModelLoadError(`No ${T5_ONNX_FILES[part]} at ${where}; load the model with from_pretrained first.`, where);
       return where;
     },
+  };
+}
+
+/**
+ * Loads the T5 the environment selects (see `pickT5Checkpoint`): tokenizer, fp32 model, spec. If the default Hub
+ * checkpoint cannot be reached, it loads the offline demo T5 instead and says so in one line (through `options.log`).
+ */
+export async function loadT5Model(options: { env?: Env; choice?: ModelChoice; log?: (line: string) => void } = {}): Promise<T5Model> {
+  const started = performance.now();
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const picked = await pickT5Checkpoint(options);
+  const { choice, config } = picked;
+  if (choice.kind === "fixture" && choice.hubProblem) log(picked.banner);
+  const tokenizer = await loadStep(choice, "tokenizer.json", () => AutoTokenizer.from_pretrained(choice.source));
+  const model = await loadStep(choice, T5_ONNX_FILES.decoder, () => AutoModelForSeq2SeqLM.from_pretrained(choice.source, { config, dtype: "fp32" }));
+  return {
+    choice, tokenizer, model, config,
+    spec: specOf(config, tokenizer),
+    banner: picked.banner,
+    onnxPath: picked.onnxPath,
     loadMs: performance.now() - started,
   };
 }

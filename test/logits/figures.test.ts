@@ -20,3 +20,14 @@ test("scoreScatter: one trace per group with its points; lengths are checked", (
   assert.throws(() => scoreScatter([{ name: "in", x: [1], y: [] }], { xTitle: "a", yTitle: "b" }), /group "in" has 1 x, 0 y/);
   assert.throws(() => scoreScatter([], { xTitle: "a", yTitle: "b" }), /at least one group/);
 });
+
+test("class and axis names inside a hover template stay literal: a class named \"%{y}\" is not filled in", () => {
+  const variables = (template: string) => [...template.matchAll(/%\{([^}]*)\}/g)].map((m) => m[1]);
+  const hover = (figure: { data: unknown[] }, i: number) => (figure.data[i] as { hovertemplate: string }).hovertemplate;
+  const lines = temperatureFigure([1, 2], ["%{y}", "b"], [1, 2]);
+  assert.deepEqual(variables(hover(lines, 0)), ["x", "y:.4f"]);
+  assert.match(hover(lines, 0), /^%\u200b\{y\}<br>/, "the name is still shown, with a zero-width space after %");
+  const scatter = scoreScatter([{ name: "%{x}", x: [1], y: [2], labels: ["a"] }], { xTitle: "%{text}", yTitle: "100% sure" });
+  assert.deepEqual(variables(hover(scatter, 0)), ["text", "x:.4g", "y:.4g"]);
+  assert.equal((scatter.data[0] as { name: string }).name, "%{x}", "the legend, which is not a template, keeps the name as given");
+});

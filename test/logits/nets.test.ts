@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
 import { SOFTMAX_NET_FILES } from "../../src/fixtures/softmax-nets";
-import { glyphArt, glyphImages, loadSoftmaxNets } from "../../src/logits";
+import { glyphArt, glyphImages, loadGlyphNet, loadSoftmaxNets } from "../../src/logits";
 import { type ModelChoice } from "../../src/model";
 import { demoModel } from "../helpers/demo-model";
 
@@ -22,7 +22,8 @@ test("with the demo classifier, loadSoftmaxNets uses the fixture's files and say
   assert.ok(Buffer.from(nets.sentiment.bytes).equals(shipped));
   assert.deepEqual(nets.sentiment.labels, ["NEGATIVE", "POSITIVE"]);
   assert.deepEqual(nets.glyphs.labels, ["vertical", "horizontal", "falling diagonal", "rising diagonal"]);
-  assert.match(nets.banner, /^Softmax-ended models:\n  sentiment: build\/models\/softmax-nets\/sentiment\/model\.onnx \(the demo classifier with a Softmax appended by npm run fixtures\)\n  glyphs: +build\/models\/softmax-nets\/glyphs\/model\.onnx/);
+  assert.match(nets.banner, /^Softmax-ended models:\n  sentiment: build\/models\/softmax-nets\/sentiment\/model\.onnx\n    \(the demo classifier with a Softmax appended by npm run fixtures\)\n  glyphs: build\/models\/softmax-nets\/glyphs\/model\.onnx\n/);
+  assert.deepEqual(nets.banner.split("\n").filter((line) => line.length > 100), []);
   assert.deepEqual(nets.glyphData.test.images.dims, [200, 1, 8, 8]);
   assert.deepEqual(nets.glyphData.unusual.images.dims, [12, 1, 8, 8]);
 });
@@ -37,6 +38,14 @@ test("with any other checkpoint, its own fp32 graph gets the Softmax appended in
   assert.deepEqual(nets.sentiment.labels, ["no", "yes"]);
   const shipped = fs.readFileSync(path.join(demoModel("softmax-nets"), SOFTMAX_NET_FILES.sentiment));
   assert.ok(Buffer.from(nets.sentiment.bytes).equals(shipped));
+});
+
+test("loadGlyphNet gives the stroke classifier and its data alone, with a banner naming the demo network", () => {
+  const net = loadGlyphNet();
+  assert.deepEqual(net.glyphs.labels, ["vertical", "horizontal", "falling diagonal", "rising diagonal"]);
+  assert.deepEqual(net.glyphData.test.images.dims, [200, 1, 8, 8]);
+  assert.match(net.banner, /^Model: offline demo glyph network, build\/models\/softmax-nets\/glyphs\/model\.onnx:\n8×8 stroke images → 4 classes/);
+  assert.deepEqual(net.banner.split("\n").filter((line) => line.length > 100), []);
 });
 
 test("glyphImages scales 8-bit pixels to [0, 1] as [n, 1, size, size] and checks their count", () => {

@@ -25,7 +25,7 @@ test("findLmHead walks back from logits, through both If branches, to the final 
 
 test("the decoder's last hidden state is [batch, target, d_model], not logits", async () => {
   const feeds = inputs();
-  const { lastHiddenState, logits } = await decoderLastHiddenState(t5.current, feeds);
+  const { lastHiddenState, logits } = await decoderLastHiddenState(t5.current.model, t5.current.onnxPath("decoder"), feeds);
   const [batch, target] = feeds.decoder_input_ids.dims;
   assert.deepEqual(lastHiddenState.dims, [batch, target, t5.current.spec.dModel]);
   assert.deepEqual(logits.dims, [batch, target, t5.current.spec.vocabSize]);
@@ -36,7 +36,7 @@ test("the decoder's last hidden state is [batch, target, d_model], not logits", 
 
 test("the LM head turns that hidden state into the logits: (h · d_model^-0.5) times the tied embeddings", async () => {
   const feeds = inputs();
-  const { lastHiddenState, logits, lmHead } = await decoderLastHiddenState(t5.current, feeds);
+  const { lastHiddenState, logits, lmHead } = await decoderLastHiddenState(t5.current.model, t5.current.onnxPath("decoder"), feeds);
   const vocab = t5DemoVocabulary();
   const { shared } = demoT5Weights(vocab, paddedVocabSize(vocab.length));
   const d = t5.current.spec.dModel;

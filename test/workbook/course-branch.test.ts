@@ -126,7 +126,7 @@ after(async () => {
 });
 
 test("the notebooks with a course branch are found, and run on the served checkpoint in one batch", () => {
-  for (const name of ["01-pipeline.ipynb", "04-logits.ipynb", "05-softmax.ipynb", "06-postprocess.ipynb", "08-logits-anywhere.ipynb"]) {
+  for (const name of ["01-pipeline.ipynb", "04-logits.ipynb", "05-softmax.ipynb", "06-postprocess.ipynb", "08-getting-logits-out.ipynb"]) {
     assert.ok(names.includes(name), `${name} has a course branch`);
   }
   assert.equal(outcomes.length, names.length);
@@ -187,8 +187,8 @@ for (const name of names) {
   });
 }
 
-test("08-logits-anywhere.ipynb: the softmax-ended sentiment network is the Hub checkpoint's file with a Softmax appended", () => {
-  const error = outcomes.find((o) => path.basename(o.path) === "08-logits-anywhere.ipynb")?.error;
+test("08-getting-logits-out.ipynb: the softmax-ended sentiment network is the Hub checkpoint's file with a Softmax appended", () => {
+  const error = outcomes.find((o) => path.basename(o.path) === "08-getting-logits-out.ipynb")?.error;
   assert.ok(error instanceof CellExecutionError && error.notebook);
   const banner = textOf(error.notebook.cells[1] as CodeCell, "stdout");
   const file = path.join(cacheDir, ...COURSE_CHECKPOINT.split("/"), ONNX_FILES.fp32);

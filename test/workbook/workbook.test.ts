@@ -50,14 +50,21 @@ const expectations: Record<string, RegExp[]> = {
     /negative 0\.3982, neutral 0\.3603, positive 0\.2415/,
   ],
   "07-t5-logits.ipynb": [
-    /^Model: offline demo T5 t5-demo/m, /✓ greedy decoding by hand gives the ids generate\(\) gives/,
-    /✓ batched logits equal the one-at-a-time logits/, /✓ logits are \[batch, target length, vocab_size\]/, /by hand: {4}The cat sat on the mat\./,
+    /^Model: offline demo T5 t5-demo/m, /✓ greedy by hand gives generate\(\)'s ids/,
+    /✓ each step's logits are generate\(\)'s scores/, /with return_dict_in_generate: sequences, past_key_values \(no scores\)/,
+    /✓ logits: \[batch, target, vocab_size\]/, /by hand: <pad> ▁The ▁cat ▁sat ▁on ▁the ▁mat \. <\/s>/,
+    /▁cat: encoder position 3, label position 1/, /✓ each text's rows in the batch are its rows alone/,
   ],
-  "08-logits-anywhere.ipynb": [
-    /^Softmax-ended models:/m, /✓ softmax\(exposed tensor\) equals the model's probabilities/,
-    /✓ the exposed tensor equals the logits of the classifier without the Softmax/, /✓ that constant is −logsumexp\(logits\)/,
-    /float32: softmax\(\[0, 200\]\) = \[0, 1\], log = \[-Infinity, 0\]/, /✓ temperature scaling leaves the accuracy alone/,
-    /✓ most test images tie at a softmax confidence of 1/, /found none; the walk stopped at node '\/classifier\/Gemm' \(Gemm\)/,
+  "08-getting-logits-out.ipynb": [
+    /^Softmax-ended models:/m, /✓ softmax\(exposed tensor\) = the probabilities/,
+    /✓ the exposed tensor is the classifier's logits/, /✓ that constant is −logsumexp\(logits\)/,
+    /float32: softmax\(\[0, 200\]\) = \[0, 1\], log = \[-Infinity, 0\]/, /✓ sigmoid\(20\) is exactly 1 in float32/,
+    /found none; the walk stopped at\s+node\s+'\/classifier\/Gemm'\s+\(Gemm\)/,
+  ],
+  "09-what-logits-are-for.ipynb": [
+    /^Model: offline demo glyph network/m, /fitted on the calibration split: T = \d+\.\d{3}/,
+    /✓ temperature scaling keeps the accuracy/, /✓ most test images tie at a softmax confidence of 1/,
+    /✓ an input that excites no class has energy −log 4/, /✓ cross-entropy from logits is the NLL/,
   ],
 };
 
