@@ -1,5 +1,6 @@
 /** `npm run bench`: measures the workbook's steps against their peers, prints the figures, writes build/bench.json. */
 import { resolve } from "node:path";
+import { resolveModelPathsFromCommandDir } from "../../src/model/command-dir";
 import { parseOrExitCode } from "../cli-usage";
 import { parseBenchArgs, USAGE } from "./cli-args";
 import { formatReport, writeFileAtomic } from "./report";
@@ -8,6 +9,7 @@ import { FULL_SETTINGS, QUICK_SETTINGS, runBench } from "./suite";
 async function main(argv: string[]): Promise<number> {
   const options = parseOrExitCode("bench", USAGE, () => parseBenchArgs(argv));
   if (typeof options === "number") return options;
+  resolveModelPathsFromCommandDir();
   const out = resolve(process.cwd(), options.out);
   const report = await runBench({
     mode: options.quick ? "quick" : "full",

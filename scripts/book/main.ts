@@ -1,6 +1,7 @@
 // `npm run book [-- --executed DIR --out DIR --no-run]`: turns the executed workbook into a static site that works from file://.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { resolveModelPathsFromCommandDir } from "../../src/model/command-dir";
 import { parseCommandLine, parseOrExitCode, UsageError } from "../cli-usage";
 import { staleReason } from "./freshness";
 import { buildSite } from "./site";
@@ -61,6 +62,7 @@ function refreshWorkbook(options: BookOptions): boolean {
 async function main(argv: string[]): Promise<number> {
   const options = parseOrExitCode("book", USAGE, () => parseBookArgs(argv));
   if (typeof options === "number") return options;
+  resolveModelPathsFromCommandDir();
   const workbookOk = refreshWorkbook(options);
   const site = await buildSite(options.executed, options.out);
   for (const step of site.steps) console.log(`book: ${step.slug}.html  ${step.title}  [${step.model.kind}: ${step.model.text}]`);

@@ -9,3 +9,4 @@ export {
   loadSentimentModel, checkModelDirectory, ONNX_FILES, type LoadOptions, type SentimentModel, type OnnxKind, type ModelDtype,
 } from "./load";
 export { ModelSelectionError, ModelLoadError } from "./errors";
+export { commandDir, absoluteModelPaths, resolveModelPathsFromCommandDir, MODEL_PATH_VARIABLES } from "./command-dir";
