@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { resolveModelPathsFromCommandDir } from "../../src/model/command-dir";
 import { parseOrExitCode } from "../cli-usage";
-import { parseBenchArgs, USAGE } from "./cli-args";
+import { DEFAULT_OUT, DEFAULT_QUICK_OUT, parseBenchArgs, USAGE } from "./cli-args";
 import { formatReport, writeFileAtomic } from "./report";
 import { FULL_SETTINGS, QUICK_SETTINGS, runBench } from "./suite";
 
@@ -20,7 +20,8 @@ async function main(argv: string[]): Promise<number> {
   });
   process.stdout.write(`${formatReport(report)}\n`);
   writeFileAtomic(out, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\nwritten: ${out}\n`);
+  const quickNote = options.out === DEFAULT_QUICK_OUT ? ` (a --quick run never replaces ${DEFAULT_OUT}: its timings mean little)` : "";
+  process.stdout.write(`\nwritten: ${out}${quickNote}\n`);
   return 0;
 }
 
