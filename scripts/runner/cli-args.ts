@@ -22,7 +22,16 @@ Executes tslab notebooks headless on the project's own tslab kernel and writes t
   --out DIR           where executed notebooks go, same file names (default: build/executed)
   --timeout SECONDS   limit per cell; 0 means none (default: 120)
   --allow-errors      keep going after a failing cell; its error stays in the outputs
-  -h, --help          show this help`;
+  -h, --help          show this help
+
+Environment (read by the notebooks' kernels; see the README's model table):
+  WORKBOOK_MODEL      offline (the demo model), a Hub id (owner/name) or a model directory; unset:
+                      the course's checkpoint from the Hub, or the demo model if the Hub cannot be
+                      reached. A relative directory is taken from where you typed the command.
+  WORKBOOK_HF_CACHE   where Hub downloads are cached (default: build/hf-cache)
+  HF_HUB_OFFLINE=1    no downloads, cached files only (with WORKBOOK_MODEL unset: the demo model);
+                      TRANSFORMERS_OFFLINE=1 does the same
+  HF_ENDPOINT         a Hub mirror to download from instead of https://huggingface.co/`;
 
 /** Parses argv (without node and script); throws UsageError with a specific message. */
 export function parseCliArgs(argv: string[]): CliOptions {
