@@ -8,7 +8,7 @@ export { UsageError };
 export interface BenchCliOptions {
   /** Few repeats and small sizes: a smoke run (seconds, not minutes); its timings mean little. */
   quick: boolean;
-  /** Where the JSON goes (default build/bench.json). */
+  /** Where the JSON goes (default build/bench.json; with --quick, build/bench-quick.json). */
   out: string;
   /** Leave out the runner vs nbclient figures (they execute notebooks, the slowest part). */
   skipNotebooks: boolean;
@@ -20,6 +20,9 @@ export interface BenchCliOptions {
 /** Default path of the JSON report, relative to the project root. */
 export const DEFAULT_OUT = "build/bench.json";
 
+/** Where a `--quick` smoke run writes unless told otherwise: never over the real measurement in DEFAULT_OUT. */
+export const DEFAULT_QUICK_OUT = "build/bench-quick.json";
+
 export const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--skip-notebooks] [NOTEBOOK ...]
 
 Measures the workbook's steps against their peers on this machine, prints the figures and writes them as JSON.
@@ -27,7 +30,8 @@ Measures the workbook's steps against their peers on this machine, prints the fi
   NOTEBOOK           notebooks the runner and nbclient execute (default: every notebooks/*.ipynb;
                      with --quick: one generated one-cell notebook)
   --quick            few repeats and small sizes: a smoke run whose timings mean little
-  --out FILE         where to write the JSON (default: ${DEFAULT_OUT}), written atomically
+  --out FILE         where to write the JSON, atomically (default: ${DEFAULT_OUT};
+                     with --quick: ${DEFAULT_QUICK_OUT}, so a smoke run never replaces the real figures)
   --skip-notebooks   leave out the runner vs nbclient figures (the notebooks take minutes)
   -h, --help         show this help
 
@@ -64,7 +68,7 @@ export function parseBenchArgs(argv: string[]): BenchCliOptions {
   if (values.out !== undefined && values.out.trim() === "") throw new UsageError("--out needs a file path, e.g. --out build/bench.json");
   return {
     quick: values.quick ?? false,
-    out: values.out ?? DEFAULT_OUT,
+    out: values.out ?? (values.quick ? DEFAULT_QUICK_OUT : DEFAULT_OUT),
     skipNotebooks: values["skip-notebooks"] ?? false,
     notebooks: positionals,
     help: values.help ?? false,

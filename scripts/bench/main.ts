@@ -1,14 +1,16 @@
 /** `npm run bench`: measures the workbook's steps against their peers, prints the figures, writes build/bench.json. */
 import { resolve } from "node:path";
+import { resolveModelPathsFromCommandDir } from "../../src/model/command-dir";
 import { parseOrExitCode } from "../cli-usage";
 import { checkOutputFile, OutputPathError } from "../output-dir";
-import { benchOutputGuard, parseBenchArgs, USAGE } from "./cli-args";
+import { benchOutputGuard, DEFAULT_OUT, DEFAULT_QUICK_OUT, parseBenchArgs, USAGE } from "./cli-args";
 import { formatReport, writeFileAtomic } from "./report";
 import { FULL_SETTINGS, QUICK_SETTINGS, runBench } from "./suite";
 
 async function main(argv: string[]): Promise<number> {
   const options = parseOrExitCode("bench", USAGE, () => parseBenchArgs(argv));
   if (typeof options === "number") return options;
+  resolveModelPathsFromCommandDir();
   const out = resolve(process.cwd(), options.out);
   const notebooks = options.notebooks.map((p) => resolve(process.cwd(), p));
   const guard = benchOutputGuard(notebooks);
@@ -30,7 +32,8 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`${formatReport(report)}\n`);
   checkOutputFile(out, guard);
   writeFileAtomic(out, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\nwritten: ${out}\n`);
+  const quickNote = options.out === DEFAULT_QUICK_OUT ? ` (a --quick run never replaces ${DEFAULT_OUT}: its timings mean little)` : "";
+  process.stdout.write(`\nwritten: ${out}${quickNote}\n`);
   return 0;
 }
 

@@ -18,8 +18,20 @@ export interface Measured extends Summary {
 export interface Target {
   readonly of: "ratio" | "median";
   readonly max: number;
+  /** Whether the median (or the ratio of medians) is within the bound: a verdict only when `enoughRuns`. */
   readonly met: boolean;
+  /** Whether every side has MIN_RUNS_FOR_VERDICT measured runs; if not, the figure is printed as "not enough runs". */
+  readonly enoughRuns: boolean;
 }
+
+/**
+ * Measured runs a side needs before its median is marked ✓ or ✗ against a target: on a shared machine a median of
+ * a handful of runs moves by more than the margins the targets care about.
+ */
+export const MIN_RUNS_FOR_VERDICT = 10;
+
+/** The widest line `npm run bench` prints: its tables fit a 100-column terminal (and the README). */
+export const MAX_LINE_WIDTH = 100;
 
 /** One figure: the subject measured against its peer. `ratio` is subject median / peer median. */
 export interface Figure {
@@ -89,7 +101,8 @@ export function makeFigure(spec: FigureSpec): Figure {
   if (spec.target) {
     const value = spec.target.of === "ratio" ? ratio : subject.median;
     if (value === null) throw new Error(`figure ${spec.id}: a target on the ratio needs a peer`);
-    target = { ...spec.target, met: value <= spec.target.max };
+    const sides = spec.target.of === "ratio" && peer ? [subject, peer] : [subject];
+    target = { ...spec.target, met: value <= spec.target.max, enoughRuns: sides.every((side) => side.runs >= MIN_RUNS_FOR_VERDICT) };
   }
   return { id: spec.id, title: spec.title, unit: spec.unit, better: spec.better, subject, peer, ratio, bestCaseRatio, target, notes: spec.notes ?? {} };
 }
@@ -110,27 +123,38 @@ export function formatValue(value: number, unit: Unit): string {
 
 function formatMeasured(m: Measured | null, unit: Unit): string {
   if (!m) return "—";
-  const range = m.runs > 1 ? `\n(${formatValue(m.min, unit)} – ${formatValue(m.max, unit)}, n=${m.runs})` : "\n(n=1)";
-  return `${m.label}: ${formatValue(m.median, unit)}${range}`;
+  const range = m.runs > 1 ? `\n${formatValue(m.min, unit)} – ${formatValue(m.max, unit)}` : "";
+  return `${m.label}:\n${formatValue(m.median, unit)}${range}\nn=${m.runs}`;
 }
 
-function formatTarget(figure: Figure): string {
+/** The target and its verdict: ✓ or ✗ on medians of enough runs, otherwise "not enough runs". */
+export function formatTarget(figure: Figure): string {
   if (!figure.target) return "";
   const what = figure.target.of === "ratio" ? `ratio ≤ ${figure.target.max}` : `≤ ${formatValue(figure.target.max, figure.unit)}`;
+  if (!figure.target.enoughRuns) {
+    const runs = Math.min(figure.subject.runs, figure.target.of === "ratio" && figure.peer ? figure.peer.runs : Infinity);
+    return `${what}\nnot enough runs\n(n=${runs}; needs ${MIN_RUNS_FOR_VERDICT})`;
+  }
   return `${what} ${figure.target.met ? "✓" : "✗"}`;
 }
 
 function formatRatio(figure: Figure): string {
   if (figure.ratio === null) return "—";
-  return `${figure.ratio.toFixed(3)}×\n(best runs ${figure.bestCaseRatio?.toFixed(3)}×)`;
+  return `${figure.ratio.toFixed(3)}×\nbest:\n${figure.bestCaseRatio?.toFixed(3)}×`;
 }
 
 // No colours: the tables must read the same in a CI log and in a README.
 const PLAIN_STYLE = { head: [] as string[], border: [] as string[] };
 
-/** The main table: one row per figure (throughput rows go to their own table). */
+/** The main table: one row per figure (throughput rows go to their own table); at most MAX_LINE_WIDTH wide. */
 export function figuresTable(figures: readonly Figure[]): string {
-  const table = new Table({ head: ["figure", "measured: median (min – max)", "peer: median (min – max)", "ratio", "target"], style: PLAIN_STYLE });
+  // Column widths include cli-table3's one-space padding; with the 6 border characters they add up to 100.
+  const table = new Table({
+    head: ["figure", "measured: median,\nmin – max, runs", "peer: median,\nmin – max, runs", "ratio of\nmedians", "target"],
+    colWidths: [28, 19, 19, 11, 17],
+    wordWrap: true,
+    style: PLAIN_STYLE,
+  });
   for (const figure of figures) {
     table.push([figure.title, formatMeasured(figure.subject, figure.unit), formatMeasured(figure.peer, figure.unit), formatRatio(figure), formatTarget(figure)]);
   }
@@ -140,8 +164,10 @@ export function figuresTable(figures: readonly Figure[]): string {
 /** The throughput table: sentences/s per batch size, plain vs sorted, padding saved and speed-up. */
 export function throughputTable(figures: readonly Figure[]): string {
   const table = new Table({
-    head: ["batch", "plain (sent/s)", "sorted (sent/s)", "speed-up", "best runs", "padding plain", "padding sorted", "padding saved"],
+    head: ["batch", "plain\n(sent/s)", "sorted\n(sent/s)", "speed-up", "best\nruns", "padding\nplain", "padding\nsorted", "padding\nsaved"],
     colAligns: ["right", "right", "right", "right", "right", "right", "right", "right"],
+    colWidths: [7, 17, 17, 10, 7, 11, 11, 11],
+    wordWrap: true,
     style: PLAIN_STYLE,
   });
   for (const figure of figures) {
@@ -161,9 +187,10 @@ export function formatReport(report: BenchReport): string {
     `Machine: ${machine.cores} cores (${machine.cpuModel}), load average ${load(machine.loadAverage.start)} at start, ${load(machine.loadAverage.end)} at end`,
     `Versions: Node ${versions.node}, onnxruntime-node ${versions.onnxruntimeNode}, transformers.js ${versions.transformers}, tslab ${versions.tslab}` +
       (versions.nbclient ? `, nbclient ${versions.nbclient} (Python ${versions.python})` : ""),
-    `Mode: ${report.mode}; medians over the measured runs, warm-up runs excluded; ratio = measured / peer (medians), ` +
-      `best runs = the same over each side's fastest run (less affected by other jobs' load).`,
-  ];
+    `Mode: ${report.mode}; medians over the measured runs, warm-up runs excluded; ratio = measured / peer (medians); ` +
+      `best = the same over each side's fastest run (less affected by other jobs' load); a target is marked ` +
+      `✓ or ✗ only when each side has at least ${MIN_RUNS_FOR_VERDICT} measured runs.`,
+  ].map((line) => wrapText(line, MAX_LINE_WIDTH));
   const throughput = report.figures.filter((f) => f.id.startsWith("throughput-"));
   const others = report.figures.filter((f) => !f.id.startsWith("throughput-"));
   const parts = [lines.join("\n"), figuresTable(others)];
@@ -171,8 +198,24 @@ export function formatReport(report: BenchReport): string {
     const sentences = throughput[0].notes.sentences;
     parts.push(`Throughput on ${sentences} sentences of mixed length (text → logits), input order vs sorted by length:\n${throughputTable(throughput)}`);
   }
-  if (report.skipped.length > 0) parts.push(report.skipped.map((s) => `skipped ${s.id}: ${s.reason}`).join("\n"));
+  if (report.skipped.length > 0) parts.push(report.skipped.map((s) => wrapText(`skipped ${s.id}: ${s.reason}`, MAX_LINE_WIDTH)).join("\n"));
   return parts.join("\n\n");
+}
+
+/** `text` broken at spaces into lines of at most `width` characters, continuation lines indented by two. */
+export function wrapText(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const candidate = line === "" ? word : `${line} ${word}`;
+    if ([...candidate].length <= width || line === "") line = candidate;
+    else {
+      lines.push(line);
+      line = `  ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.join("\n");
 }
 
 /** Writes `text` to `file` through a temporary file in the same folder and a rename, so readers never see half of it. */

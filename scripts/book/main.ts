@@ -1,6 +1,7 @@
 // `npm run book [-- --executed DIR --out DIR --no-run]`: turns the executed workbook into a static site that works from file://.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { resolveModelPathsFromCommandDir } from "../../src/model/command-dir";
 import { parseCommandLine, parseOrExitCode, UsageError } from "../cli-usage";
 import { checkOutputDir, OutputPathError } from "../output-dir";
 import { assessCopies, needsRun, type CopyState } from "./freshness";
@@ -102,6 +103,7 @@ function reportCopies(copies: readonly CopyState[]): boolean {
 async function main(argv: string[]): Promise<number> {
   const options = parseOrExitCode("book", USAGE, () => parseBookArgs(argv));
   if (typeof options === "number") return options;
+  resolveModelPathsFromCommandDir();
   try {
     // Refuse a dangerous --out before anything runs.
     checkOutputDir(options.outArg, bookGuard(options.executed, siteOptions(options)));

@@ -1,6 +1,8 @@
 // `npm run kernel [-- --prefix DIR]`: registers the tslab kernel that runs this project's own tslab.
 import * as path from "node:path";
+import { commandDir } from "../../src/model/command-dir";
 import { parseCommandLine, parseOrExitCode, UsageError } from "../cli-usage";
+import { frontEnds, jupyterDataPath, jupyterPathExport, openInstructions } from "./jupyter-env";
 import { registerKernel } from "./register";
 
 const USAGE = `usage: npm run kernel -- [--prefix DIR]
@@ -8,7 +10,8 @@ const USAGE = `usage: npm run kernel -- [--prefix DIR]
 Registers a Jupyter kernel named "tslab" that starts this project's own tslab (scripts/kernel/tslab-kernel.cjs):
 never a node_modules/tslab found above a notebook's folder, and without tslab's HMAC oracle.
 
-  --prefix DIR   register into DIR/share/jupyter/kernels (default: your user's Jupyter directory)
+  --prefix DIR   register into DIR/share/jupyter/kernels (default: your user's Jupyter directory); Jupyter
+                 finds it there only if DIR is its own prefix or DIR/share/jupyter is on JUPYTER_PATH
   -h, --help     show this help`;
 
 interface KernelCliOptions {
@@ -28,10 +31,14 @@ function main(argv: string[]): number {
   const options = parseOrExitCode("kernel", USAGE, () => parseKernelArgs(argv));
   if (typeof options === "number") return options;
   try {
-    const result = registerKernel({ projectRoot: path.resolve(__dirname, "..", ".."), prefix: options.prefix });
+    // npm runs this from the project root: a relative --prefix means the folder the command was typed in.
+    const prefix = options.prefix === undefined ? undefined : path.resolve(commandDir(), options.prefix);
+    const result = registerKernel({ projectRoot: path.resolve(__dirname, "..", ".."), prefix });
     console.log(`Registered kernel "tslab" with ${result.python}: ${result.kernelJson}`);
     console.log(`It starts: ${result.argv.join(" ")}`);
-    console.log("Open the workbook with: jupyter lab notebooks/");
+    const exportLine = prefix ? jupyterPathExport(prefix, jupyterDataPath(result.python)) : null;
+    if (exportLine) console.log(`Jupyter does not look in ${prefix} by itself; in the shell that starts Jupyter, first run:\n  ${exportLine}`);
+    for (const line of openInstructions(frontEnds(result.python), result.python)) console.log(line);
     return 0;
   } catch (error) {
     console.error((error as Error).message);

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { kernelsDir, withoutJslab } from "./jupyter-env";
 
 /** Where to register the kernelspec: the user's registry (default) or a prefix (`<prefix>/share/jupyter/kernels`). */
 export interface RegisterOptions {
@@ -70,14 +71,14 @@ function pinKernelspecs(tslabKernelJson: string, projectRoot: string): void {
   }
 }
 
-/** Registers the `tslab` (and `jslab`) kernelspecs pointing at this project's tslab; returns the kernel.json path written. */
+/** Registers the `tslab` kernelspec pointing at this project's tslab (not tslab's `jslab`); returns the kernel.json path written. */
 export function registerKernel(options: RegisterOptions): { python: string; kernelJson: string; argv: string[] } {
   const python = findJupyterPython(options.pythonCandidates ?? defaultPythonCandidates());
   const tslab = projectTslab(options.projectRoot);
   const args = ["install", "--python", python, "--binary", tslab];
   if (options.prefix) args.push("--prefix", path.resolve(options.prefix));
   else args.push("--user");
-  const run = spawnSync(tslab, args, { encoding: "utf8" });
+  const run = withoutJslab(kernelsDir(python, options.prefix), () => spawnSync(tslab, args, { encoding: "utf8" }));
   if (run.status !== 0) throw new Error(`tslab install failed (exit ${run.status}):\n${run.stderr || run.stdout}`);
   const where = spawnSync(python, ["-c", "from jupyter_client.kernelspec import KernelSpecManager as M; import sys; m=M(); " +
     (options.prefix ? `m.kernel_dirs.insert(0, sys.argv[1] + '/share/jupyter/kernels'); ` : "") +

@@ -41,9 +41,17 @@ In [n] (code cells run so far), with their position among all cells: "In [3] (ce
   --verbose             full stack traces in failure messages (default: the notebook's own frames)
   -h, --help            show this help
 
-Environment:
-  WORKBOOK_TRANSPORT    default for --transport (ipc or tcp)
-  TMPDIR, XDG_RUNTIME_DIR  where the kernel's private socket directory is made (then /tmp, /dev/shm)`;
+Environment (the model settings are read by the notebooks' kernels; see the README's model table):
+  WORKBOOK_MODEL      offline (the demo model), a Hub id (owner/name) or a model directory; unset:
+                      the course's checkpoint from the Hub, or the demo model if the Hub cannot be
+                      reached. A relative directory is taken from where you typed the command.
+  WORKBOOK_HF_CACHE   where Hub downloads are cached (default: build/hf-cache)
+  HF_HUB_OFFLINE=1    no downloads, cached files only (with WORKBOOK_MODEL unset: the demo model);
+                      TRANSFORMERS_OFFLINE=1 does the same
+  HF_ENDPOINT         a Hub mirror to download from instead of https://huggingface.co/
+  WORKBOOK_TRANSPORT  default for --transport (ipc or tcp)
+  XDG_RUNTIME_DIR, TMPDIR
+                      where the kernel's private socket directory is made (then /tmp, /dev/shm)`;
 
 /** Parses argv (without node and script); throws UsageError with a specific message. */
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {

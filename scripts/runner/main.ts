@@ -1,4 +1,5 @@
 /** `npm run workbook`: executes the notebooks headless on tslab (see cli.ts for the command, index.ts for the API). */
+import { resolveModelPathsFromCommandDir } from "../../src/model/command-dir";
 import { runCli } from "./cli";
 import { killAllKernels } from "./kernel-process";
 import { stopProgressBars } from "./progress";
@@ -13,6 +14,9 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]
     process.exit(code);
   });
 }
+
+// Kernels run in notebooks/: a relative WORKBOOK_MODEL must reach them as the absolute path the user meant.
+resolveModelPathsFromCommandDir();
 
 runCli(process.argv.slice(2)).then(
   (code) => {

@@ -10,3 +10,4 @@ export {
 } from "./load";
 export { chooseCheckpoint, type Checkpoint, type CheckpointOptions } from "./checkpoint";
 export { ModelSelectionError, ModelLoadError } from "./errors";
+export { commandDir, absoluteModelPaths, resolveModelPathsFromCommandDir, MODEL_PATH_VARIABLES } from "./command-dir";

@@ -46,11 +46,12 @@ export function expandHome(value: string): string {
 
 /**
  * Where transformers.js caches files downloaded from the Hub: `build/hf-cache/`, or the directory
- * `WORKBOOK_HF_CACHE` names (resolved like a `WORKBOOK_MODEL` path; blank counts as unset).
+ * `WORKBOOK_HF_CACHE` names (resolved like a `WORKBOOK_MODEL` path: relative to the project root, the tools having
+ * already made it absolute from where the command was typed; blank counts as unset).
  */
 export function hubCacheDir(env: Env = process.env): string {
   const requested = (env.WORKBOOK_HF_CACHE ?? "").trim();
-  return requested ? path.resolve(expandHome(requested)) : path.join(buildDir(), "hf-cache");
+  return requested ? path.resolve(projectRoot(), expandHome(requested)) : path.join(buildDir(), "hf-cache");
 }
 
 /** The directory a fixture is built into: `build/models/<name>/`. */

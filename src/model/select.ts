@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SENTIMENT_FIXTURE_NAME } from "../fixtures/sentiment";
 import { ModelSelectionError } from "./errors";
-import { expandHome, fixtureDir, hubCacheDir } from "./paths";
+import { expandHome, fixtureDir, hubCacheDir, projectRoot } from "./paths";
 import { applyTransformersEnv } from "./transformers-env";
 
 /** The checkpoint the course uses, as transformers.js loads it from the Hugging Face Hub. */
@@ -60,7 +60,8 @@ function isHubId(value: string): boolean {
   return /^[A-Za-z0-9][\w.-]*\/[\w.-]{1,96}$/.test(value) && !value.includes("--") && !value.includes("..") && !/\.(git|ipynb)$/.test(value);
 }
 
-function looksLikePath(value: string): boolean {
+/** `./x`, `../x`, `/x`, `~/x`, `C:\x` or anything with a backslash: a value that can only be a path. */
+export function looksLikePath(value: string): boolean {
   return /^(\/|\.{1,2}(\/|\\|$)|~(\/|$)|[A-Za-z]:[\\/])/.test(value) || value.includes("\\");
 }
 
@@ -99,7 +100,10 @@ export function chooseModel(env: Env = process.env): ModelChoice {
   if (requested === "") return offline ? fixtureChoice(offline) : hub(DEFAULT_HUB_MODEL, true, "default");
   if (requested.toLowerCase() === OFFLINE_KEYWORD) return fixtureChoice(`WORKBOOK_MODEL=${requested}`);
 
-  const candidate = path.resolve(expandHome(requested));
+  // A command-line tool has already made a relative path absolute from where it was typed (see command-dir.ts);
+  // one still relative here comes from a live kernel, whose working directory is notebooks/: the project root is
+  // the one directory both a kernel and a tool agree on.
+  const candidate = path.resolve(projectRoot(), expandHome(requested));
   const stat = fs.statSync(candidate, { throwIfNoEntry: false });
   if (stat?.isDirectory()) return { kind: "directory", dir: candidate, source: candidate, reason: `WORKBOOK_MODEL=${requested}` };
   if (stat || looksLikePath(requested)) {

@@ -2,6 +2,7 @@ import { displayBundle, inJupyter } from "./display";
 import { escapeHtml } from "./escape";
 import type { Figure } from "./figure";
 import { figureHtml } from "./html";
+import { PLOTLY_TRACE_TYPES, unsupportedTraceTypes } from "./plotly-traces";
 import { figureText } from "./summary";
 import { textTable } from "./text";
 import { tokenTableHtml, tokenTableText, type TokenRow } from "./tokens";
@@ -22,6 +23,13 @@ let plotlySent = false;
 export function figureBundle(figure: Figure, options: ShowOptions = {}): Record<string, unknown> {
   if (!figure || !Array.isArray(figure.data) || typeof figure.layout !== "object") {
     throw new TypeError("figure must be a Plotly figure { data: [...], layout: {...} }, e.g. from probabilityBars() or heatmap()");
+  }
+  const missing = unsupportedTraceTypes(figure.data);
+  if (missing.length > 0) {
+    throw new TypeError(
+      `trace type ${missing.join(", ")} is not in the workbook's plotly.js, which holds ${PLOTLY_TRACE_TYPES.join(", ")}: ` +
+        "add it to PLOTLY_TRACE_TYPES in src/plot/plotly-traces.ts and run `npm run plotly-bundle`",
+    );
   }
   return {
     [PLOTLY_MIME]: { data: figure.data, layout: figure.layout, ...(figure.config ? { config: figure.config } : {}) },

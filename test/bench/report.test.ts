@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatReport, makeFigure, writeFileAtomic, type BenchReport } from "../../scripts/bench/report";
+import {
+  figuresTable, formatReport, formatTarget, makeFigure, MAX_LINE_WIDTH, MIN_RUNS_FOR_VERDICT, throughputTable, writeFileAtomic, type BenchReport,
+} from "../../scripts/bench/report";
 
 test("a figure summarises both sides and its ratio is measured median over peer median", () => {
   const figure = makeFigure({
@@ -16,6 +18,47 @@ test("a figure summarises both sides and its ratio is measured median over peer 
   assert.equal(figure.ratio, 11 / 21);
   assert.equal(figure.bestCaseRatio, 10 / 20, "best runs of a time: the minimums");
   assert.equal(figure.target?.met, false);
+});
+
+test("a target gets ✓ or ✗ only on medians of enough runs on every side it compares; otherwise \"not enough runs\"", () => {
+  const runs = (n: number, value: number) => Array.from({ length: n }, (_, i) => value + i * 0.01);
+  const ratio = (subjectRuns: number, peerRuns: number) => makeFigure({
+    id: "r", title: "r", unit: "ms", better: "lower",
+    subject: { label: "a", samples: runs(subjectRuns, 1) }, peer: { label: "b", samples: runs(peerRuns, 2) }, target: { of: "ratio", max: 0.7 },
+  });
+  assert.equal(formatTarget(ratio(MIN_RUNS_FOR_VERDICT, MIN_RUNS_FOR_VERDICT)), "ratio ≤ 0.7 ✓");
+  for (const [a, b] of [[MIN_RUNS_FOR_VERDICT - 1, MIN_RUNS_FOR_VERDICT], [MIN_RUNS_FOR_VERDICT, 3], [1, 1]]) {
+    const figure = ratio(a, b);
+    assert.equal(figure.target?.enoughRuns, false, `${a} and ${b} runs`);
+    assert.doesNotMatch(formatTarget(figure), /[✓✗]/, `${a} and ${b} runs`);
+    assert.match(formatTarget(figure), /not enough runs/);
+  }
+  const slow = makeFigure({ id: "m", title: "m", unit: "ms", better: "lower", subject: { label: "edit", samples: runs(MIN_RUNS_FOR_VERDICT, 2000) }, target: { of: "median", max: 1500 } });
+  assert.equal(formatTarget(slow), "≤ 1500.0 ms ✗", "a median target needs enough runs of the subject only");
+});
+
+test("both tables and every line of the report fit 100 columns, however long the titles and numbers", () => {
+  const long = makeFigure({
+    id: "long", title: "the workbook (10 notebooks): wall time, runner vs nbclient (process start to exit, same tslab kernel)", unit: "ms", better: "lower",
+    subject: { label: "npm run workbook's runner", samples: [123456.7, 234567.8, 345678.9] },
+    peer: { label: "Debian's nbclient", samples: [223456.7, 334567.8, 445678.9] }, target: { of: "ratio", max: 0.7 },
+  });
+  const wide = makeFigure({
+    id: "throughput-b64", title: "t", unit: "sentences/s", better: "higher",
+    subject: { label: "sorted", samples: [123456, 234567] }, peer: { label: "plain", samples: [123456, 234567] },
+    notes: { batchSize: 1024, sentences: 100000, plainPadding: 12345678, sortedPadding: 1234567, paddingSaved: 11111111 },
+  });
+  const base = report(false);
+  const text = [figuresTable([long, ...base.figures]), throughputTable([wide]), formatReport({
+    ...base,
+    machine: { ...base.machine, cpuModel: "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz with a very long model name" },
+    figures: [long, wide, ...base.figures],
+  })].join("\n");
+  const tooWide = text.split("\n").filter((line) => [...line].length > MAX_LINE_WIDTH);
+  assert.deepEqual(tooWide, []);
+  assert.match(text, /│ workbook's\s+│/, "long labels wrap");
+  assert.doesNotMatch(text, /…/, "nothing is cut off");
+  assert.match(text, /not enough runs/);
 });
 
 test("for a throughput the best runs are the maximums", () => {
@@ -56,7 +99,7 @@ test("the printed report says which model, the load, each figure, the throughput
   const text = formatReport(report(false));
   assert.match(text, /offline demo fixture/);
   assert.match(text, /2 cores .*load average 3\.50 2\.00 1\.00 at start/);
-  assert.match(text, /walkthrough.*by hand: 2\.00 ms.*pipeline\(\): 2\.00 ms.*1\.000×.*best runs 1\.000×/s);
+  assert.match(text, /walkthrough.*by hand:.*pipeline\(\):.*1\.000×.*│\s+2\.00 ms\s+│\s+2\.00 ms\s+│.*best:.*1\.000×/s);
   assert.match(text, /│\s+4 │\s+200 \(200–200\) │\s+300 \(300–300\) │\s+1\.50× │\s+1\.50× │\s+655 │\s+143 │\s+512 │/);
   assert.match(text, /skipped runner-vs-nbclient: no nbclient/);
   assert.match(formatReport(report(true)), /real checkpoint — Xenova\/x/);

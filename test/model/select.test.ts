@@ -67,7 +67,7 @@ test("a directory (absolute, relative or ~) selects that directory, resolved to 
   try {
     const absolute = chooseModel({ WORKBOOK_MODEL: dir });
     assert.deepEqual([absolute.kind, absolute.source], ["directory", dir]);
-    const relative = chooseModel({ WORKBOOK_MODEL: path.relative(process.cwd(), dir) });
+    const relative = chooseModel({ WORKBOOK_MODEL: path.relative(projectRoot(), dir) });
     assert.equal(relative.source, dir);
   } finally {
     fs.rmSync(dir, { recursive: true });
@@ -98,7 +98,7 @@ test("WORKBOOK_HF_CACHE moves the Hub download cache (absolute, relative or ~); 
   assert.equal(hubCacheDir({}), path.join(projectRoot(), "build", "hf-cache"));
   assert.equal(hubCacheDir({ WORKBOOK_HF_CACHE: "  " }), path.join(projectRoot(), "build", "hf-cache"));
   assert.equal(hubCacheDir({ WORKBOOK_HF_CACHE: dir }), dir);
-  assert.equal(hubCacheDir({ WORKBOOK_HF_CACHE: path.relative(process.cwd(), dir) }), dir);
+  assert.equal(hubCacheDir({ WORKBOOK_HF_CACHE: path.relative(projectRoot(), dir) }), dir);
   assert.equal(hubCacheDir({ WORKBOOK_HF_CACHE: "~/hf" }), path.join(os.homedir(), "hf"));
   for (const env of [{}, { WORKBOOK_MODEL: "Xenova/bert-base-uncased" }, { HF_HUB_OFFLINE: "0" }]) {
     const choice = chooseModel({ ...env, WORKBOOK_HF_CACHE: dir });

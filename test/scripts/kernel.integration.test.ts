@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { jupyterDataPath, jupyterPathExport, openInstructions } from "../../scripts/kernel/jupyter-env";
 import { findJupyterPython, JupyterMissingError, registerKernel } from "../../scripts/kernel/register";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -32,4 +34,60 @@ test("npm run kernel registers a kernelspec named tslab that runs this project's
   } finally {
     fs.rmSync(prefix, { recursive: true, force: true });
   }
+});
+
+test("registering leaves no second kernel: tslab's jslab is removed, and a jslab that was there before is kept unchanged", (t) => {
+  let python: string;
+  try {
+    python = findJupyterPython(["/usr/bin/python3", "python3"]);
+  } catch {
+    t.skip("no Python with jupyter_client here (apt-get install jupyter-client); registration not exercised");
+    return;
+  }
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "kernelspec-"));
+  t.after(() => fs.rmSync(prefix, { recursive: true, force: true }));
+  const kernels = path.join(prefix, "share", "jupyter", "kernels");
+  registerKernel({ projectRoot: root, prefix, pythonCandidates: [python] });
+  assert.deepEqual(fs.readdirSync(kernels), ["tslab"]);
+  // Someone else's jslab (say, a global tslab's) survives a second registration byte for byte.
+  fs.mkdirSync(path.join(kernels, "jslab"));
+  const theirs = JSON.stringify({ argv: ["/opt/other/tslab", "kernel", "--config-path", "{connection_file}", "--js"], display_name: "JavaScript", language: "javascript" });
+  fs.writeFileSync(path.join(kernels, "jslab", "kernel.json"), theirs);
+  registerKernel({ projectRoot: root, prefix, pythonCandidates: [python] });
+  assert.deepEqual(fs.readdirSync(kernels).sort(), ["jslab", "tslab"]);
+  assert.equal(fs.readFileSync(path.join(kernels, "jslab", "kernel.json"), "utf8"), theirs);
+});
+
+test("a --prefix kernel is found by Jupyter exactly when the printed JUPYTER_PATH line is in effect", (t) => {
+  let python: string;
+  try {
+    python = findJupyterPython(["/usr/bin/python3", "python3"]);
+  } catch {
+    t.skip("no Python with jupyter_client here (apt-get install jupyter-client); registration not exercised");
+    return;
+  }
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "kernelspec-"));
+  t.after(() => fs.rmSync(prefix, { recursive: true, force: true }));
+  registerKernel({ projectRoot: root, prefix, pythonCandidates: [python] });
+  const env = { ...process.env };
+  delete env.JUPYTER_PATH;
+  const line = jupyterPathExport(prefix, jupyterDataPath(python, env));
+  assert.ok(line, "a temporary prefix is not on Jupyter's default path");
+  // Run the line in a shell, then ask jupyter_client where the tslab kernelspec is.
+  const find = (script: string) => spawnSync("/bin/sh", ["-c", `${script}\n"$0" -c 'from jupyter_client.kernelspec import KernelSpecManager as M; print(M().find_kernel_specs().get("tslab", ""))'`, python], { encoding: "utf8", env });
+  const registered = path.join(prefix, "share", "jupyter", "kernels", "tslab");
+  assert.equal(find(line).stdout.trim(), registered);
+  assert.notEqual(find(":").stdout.trim(), registered, "without the line Jupyter does not see the --prefix kernel");
+  assert.equal(jupyterPathExport("/usr", ["/root/.local/share/jupyter", "/usr/share/jupyter"]), null, "a prefix Jupyter already searches needs no line");
+});
+
+test("the next step names the front end that is installed, or says how to install one", () => {
+  assert.deepEqual(openInstructions({ lab: true, notebook: true }, "python3"), ["Open the workbook with: jupyter lab notebooks/"]);
+  const classic = openInstructions({ lab: false, notebook: true }, "/usr/bin/python3");
+  assert.match(classic[0], /^Open the workbook with: jupyter notebook notebooks\//);
+  assert.match(classic.join("\n"), /\/usr\/bin\/python3 -m pip install jupyterlab/);
+  const none = openInstructions({ lab: false, notebook: false }, "python3").join("\n");
+  assert.match(none, /Neither JupyterLab nor the classic Notebook is installed for python3/);
+  assert.match(none, /pip install jupyterlab/);
+  assert.doesNotMatch(none, /^Open the workbook with/m);
 });
