@@ -71,13 +71,14 @@ export async function watchLabPage(page: Page, host: string): Promise<PageProble
 
 /** Opens a notebook page and waits for the notebook to load; with `kernel`, also for its tslab kernel to be idle. */
 export async function openNotebook(page: Page, url: string, options: { kernel: boolean }): Promise<void> {
-  await page.goto(url);
+  // "load" waits for every font and stylesheet; on a busy machine that alone can pass 30 s.
+  await page.goto(url, { waitUntil: "domcontentloaded", timeout: 120_000 });
   await page.waitForFunction((kernel) => {
     if (window.jlabError) return true;
     const lab = window.jlab;
     if (!lab || !lab.panel.context.isReady) return false;
     return !kernel || (lab.panel.sessionContext.session?.kernel?.name === "tslab" && lab.panel.sessionContext.kernelDisplayStatus === "idle");
-  }, options.kernel, { timeout: 60_000 });
+  }, options.kernel, { timeout: 120_000 });
   const error = await page.evaluate(() => window.jlabError);
   if (error) throw new Error(`the JupyterLab page failed: ${error}`);
 }
@@ -120,7 +121,8 @@ export function readCodeCells(page: Page): Promise<CodeCellView[]> {
     const source = model.sharedModel.getSource();
     if (model.type !== "code" || source.trim() === "") return [];
     const outputs = Array.from(cell.node.querySelectorAll<HTMLElement>(".jp-OutputArea-output")).map((node) => ({
-      mime: node.dataset.mimeType ?? "",
+      // JupyterLab's own renderers label their node; jupyterlab-plotly's (Lumino 1) widget does not.
+      mime: node.dataset.mimeType ?? (node.classList.contains("jp-RenderedPlotly") ? "application/vnd.plotly.v1+json" : ""),
       text: node.innerText,
       height: node.getBoundingClientRect().height,
     }));

@@ -22,7 +22,7 @@ export function jupyterServerMissing(): string | undefined {
 export interface LabServer {
   base: string;
   token: string;
-  pageUrl: (notebookPath: string, options?: { plotly?: boolean }) => string;
+  pageUrl: (notebookPath: string, options?: { plotly?: boolean; kernel?: boolean }) => string;
   log: () => string;
   stop: () => Promise<void>;
 }
@@ -96,7 +96,7 @@ export async function startLabServer(options: { rootDir: string; staticDir: stri
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const pageUrl = (notebookPath: string, page: { plotly?: boolean } = {}) =>
-    `${base}/static/btp-lab/index.html?token=${token}&path=${encodeURIComponent(notebookPath)}${page.plotly ? "&plotly=1" : ""}`;
+  const pageUrl = (notebookPath: string, page: { plotly?: boolean; kernel?: boolean } = {}) =>
+    `${base}/static/btp-lab/index.html?token=${token}&path=${encodeURIComponent(notebookPath)}${page.plotly ? "&plotly=1" : ""}${page.kernel === false ? "&kernel=0" : ""}`;
   return { base, token, pageUrl, log: () => output, stop };
 }

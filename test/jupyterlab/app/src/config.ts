@@ -6,6 +6,8 @@ export interface PageRequest {
   notebookPath: string;
   /** Load the separately built jupyterlab-plotly mime extension before the first output is rendered. */
   plotly: boolean;
+  /** Start a kernel for the notebook (`kernel=0`: only look at its saved outputs). */
+  kernel: boolean;
 }
 
 /**
@@ -16,8 +18,8 @@ export function readPageRequest(location: Location): PageRequest {
   const query = new URLSearchParams(location.search);
   const token = query.get("token");
   const notebookPath = query.get("path");
-  if (!token || !notebookPath) throw new Error("open this page as index.html?token=<server token>&path=<notebook path>[&plotly=1]");
+  if (!token || !notebookPath) throw new Error("open this page as index.html?token=<server token>&path=<notebook path>[&plotly=1][&kernel=0]");
   PageConfig.setOption("token", token);
   PageConfig.setOption("notebookPath", notebookPath);
-  return { notebookPath, plotly: query.get("plotly") === "1" };
+  return { notebookPath, plotly: query.get("plotly") === "1", kernel: query.get("kernel") !== "0" };
 }

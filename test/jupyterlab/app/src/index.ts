@@ -65,15 +65,17 @@ async function main(): Promise<void> {
   const registry = new DocumentRegistry();
   // Only the notebook is shown: other documents the manager would open beside it have nowhere to go.
   const opener = { open: (_widget: Widget) => undefined, get opened() { return { connect: () => false, disconnect: () => false }; } };
+  // No autosave: the test decides what reaches the disk (a saved notebook is signed, hence trusted).
   const documents = new DocumentManager({ registry, manager: services, opener: opener as unknown as DocumentManager.IOptions["opener"] });
+  documents.autosave = false;
   registry.addModelFactory(new NotebookModelFactory({}));
   registry.addWidgetFactory(new NotebookWidgetFactory({
     name: "Notebook",
     modelName: "notebook",
     fileTypes: ["notebook"],
     defaultFor: ["notebook"],
-    preferKernel: true,
-    canStartKernel: true,
+    preferKernel: request.kernel,
+    canStartKernel: request.kernel,
     rendermime,
     contentFactory: new NotebookPanel.ContentFactory({ editorFactory: factory.newInlineEditor }),
     mimeTypeService: mimeTypes,
