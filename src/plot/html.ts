@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { jsonForScript } from "./escape";
+import { escapeHtml, jsonForScript } from "./escape";
 import type { Figure } from "./figure";
 import { plotlyLoaderScript } from "./plotly-bundle";
+import { figureText } from "./summary";
 
 /** Options for `figureHtml`. */
 export interface FigureHtmlOptions {
@@ -14,10 +15,18 @@ export interface FigureHtmlOptions {
 /** The default Plotly config: responsive, no cloud/logo buttons. */
 export const defaultConfig = { responsive: true, displaylogo: false } as const;
 
+/** What a figure shows when its script never runs: why, what to do, and its numbers as text. */
+export const UNDRAWN_NOTE = "Figure not drawn: its script did not run (JupyterLab runs no scripts in an untrusted notebook).\n" +
+  "Run the cell, or trust the notebook, to draw it. Its data:";
+
 /**
  * A div plus a script that draws the figure with `window.Plotly` once it exists. The figure travels as escaped JSON,
  * so no label can close the script. It waits up to 10 s (the loader may sit in an earlier output) and then says why
  * nothing is drawn instead of leaving a blank space.
+ *
+ * The div starts out holding a text fallback, which the script replaces. A front end that strips scripts (JupyterLab
+ * with an untrusted notebook: an executed notebook from CI or a download) still picks this HTML, so without the
+ * fallback it would show an empty box. Only div tags, so a sanitizer keeps it.
  */
 export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): string {
   const id = options.id ?? `btp-figure-${randomUUID()}`;
@@ -35,6 +44,7 @@ export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): str
   }
   draw();
 })();</script>`;
-  const div = `<div id="${id}" class="btp-figure" style="width:100%;min-height:${height}px"></div>`;
+  const fallback = `<div class="btp-figure-fallback" style="white-space:pre;font-family:monospace;color:#555">${escapeHtml(`${UNDRAWN_NOTE}\n${figureText(figure)}`)}</div>`;
+  const div = `<div id="${id}" class="btp-figure" style="width:100%">${fallback}</div>`;
   return `${options.includePlotly ? plotlyLoaderScript() : ""}${div}${draw}`;
 }
