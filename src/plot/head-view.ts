@@ -11,7 +11,7 @@ export interface HeadViewOptions {
   /** Which sentence of the batch (default 0). */
   readonly sentence?: number;
   readonly title?: string;
-  /** The head shown first, as [block, head] (default [0, 0]). */
+  /** The head shown first, as 0-based [block, head] indices (default [0, 0]). */
   readonly start?: readonly [number, number];
 }
 
@@ -22,7 +22,7 @@ function headMatrix(t: TensorLike, s: number, h: number): number[][] {
   return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => Number(t.data[base + i * cols + j])));
 }
 
-/** Every head of every block for one sentence: a tokens × tokens heatmap and a slider over "block.head". */
+/** Every head of every block for one sentence: a tokens × tokens heatmap and a slider over "block.head" (counted from 1). */
 export function headView(attentions: readonly TensorLike[], tokens: readonly string[], options: HeadViewOptions = {}): Figure {
   if (!Array.isArray(attentions) || attentions.length === 0) {
     throw new RangeError("attentions must be the non-empty list inspectModel().run() returns: one [batch, heads, seq, seq] tensor per block");
@@ -42,7 +42,8 @@ export function headView(attentions: readonly TensorLike[], tokens: readonly str
   }
   const cell = (j: number) => plotlyText(`${names[j]} (#${j})`);
   const hover = names.map((_, i) => names.map((__, j) => `${cell(i)} → ${cell(j)}`));
-  const title = (b: number, h: number) => `${options.title ? `${plotlyText(options.title)}: ` : ""}block ${b}, head ${h}`;
+  // Shown counting from 1, as the lens's "block 1" (the first block); the indices into `attentions` are b and h.
+  const title = (b: number, h: number) => `${options.title ? `${plotlyText(options.title)}: ` : ""}block ${b + 1}, head ${h + 1}`;
   const choices = attentions.flatMap((t, b) => Array.from({ length: heads }, (_, h) => ({ b, h, z: headMatrix(t, s, h) })));
   const first = choices.find((c) => c.b === startBlock && c.h === startHead)!;
   const trace: Data = {
@@ -69,7 +70,7 @@ export function headView(attentions: readonly TensorLike[], tokens: readonly str
         currentvalue: { prefix: "block.head = " },
         pad: { t: 60 },
         steps: choices.map((c) => ({
-          label: `${c.b}.${c.h}`,
+          label: `${c.b + 1}.${c.h + 1}`,
           method: "update",
           args: [{ z: [c.z] }, { "title.text": title(c.b, c.h) }],
         })),

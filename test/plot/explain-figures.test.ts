@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { makeTensor } from "../../src/tensor/types";
 import {
-  attributionText, differenceFrame, figureBundle, figureHtml, headView, logistic, PLOTLY_MIME, sigmoidSlider, temperatureFrame,
+  attributionText, differenceFrame, figureBundle, figureText, figureHtml, headView, logistic, PLOTLY_MIME, sigmoidSlider, temperatureFrame,
 } from "../../src/plot";
 
 type Loose = Record<string, any>;
@@ -19,14 +19,14 @@ test("head view: one slider step per block and head, each putting that head's ma
   const fig = headView([attention(0), attention(1)], tokens, { sentence: 1, start: [1, 2] });
   const slider = (fig.layout as Loose).sliders[0];
   assert.equal(slider.steps.length, 2 * 3);
-  assert.deepEqual(slider.steps.map((s: Loose) => s.label), ["0.0", "0.1", "0.2", "1.0", "1.1", "1.2"]);
+  assert.deepEqual(slider.steps.map((s: Loose) => s.label), ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3"]);
   assert.equal(slider.active, 5);
   const step = slider.steps[4]; // block 1, head 1
   assert.equal(step.method, "update");
   const z = step.args[0].z[0] as number[][];
   // sentence 1, head 1, row 2, column 3 of block 1
   assert.equal(z[2][3], 1000 + ((1 * 3 + 1) * 16 + 2 * 4 + 3));
-  assert.match(step.args[1]["title.text"], /block 1, head 1/);
+  assert.match(step.args[1]["title.text"], /block 2, head 2$/, "titles count from 1");
   assert.deepEqual((fig.data[0] as Loose).z, slider.steps[5].args[0].z[0], "the start head is drawn first");
   assert.deepEqual((fig.layout.xaxis as Loose).ticktext, ["[CLS]", "&lt;b&gt;hi&lt;/b&gt;", "[SEP]", "[PAD]"], "tokens are escaped, [PAD] kept");
   assert.throws(() => headView([attention(0)], tokens.slice(0, 3)), /tokens has 3 entries/);
@@ -85,4 +85,11 @@ test("frames travel in the plotly MIME bundle and in the standalone HTML", () =>
   const html = figureHtml(fig, { id: "f" });
   assert.match(html, /"frames":\[\{"name":"difference 0"/);
   assert.match(html, /P\.newPlot\(el, fig\)/);
+});
+
+test("the text summary of a slider figure describes only the traces drawn, not the hidden states", () => {
+  const text = figureText(sigmoidSlider({ temperatures: [0.5, 1, 2], marks: [{ label: "s1", difference: 3 }] }));
+  assert.match(text, /^T = 1: 201 points$/m);
+  assert.doesNotMatch(text, /T = 0\.5|T = 2/);
+  assert.equal(text.split("\n").length, 4, text);
 });
