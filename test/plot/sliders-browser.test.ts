@@ -69,7 +69,7 @@ test("σ(d/T) sliders: temperature frames switch the curve, difference frames mo
   assert.deepEqual(now.visible, [false, false, false, false, false, false, true, true, true]);
   await choose(page, 0, 2); // d = 2.5
   now = await state(page);
-  now.markers.forEach((m, j) => assert.deepEqual(m, { x: 2.5, y: logistic(2.5 / ts[j]) }, `marker of T = ${ts[j]}`));
+  now.markers.forEach((m: { x: number; y: number }, j: number) => assert.deepEqual(m, { x: 2.5, y: logistic(2.5 / ts[j]) }, `marker of T = ${ts[j]}`));
   assert.ok(now.texts.includes(`p = σ(2.50 / 2) = ${logistic(1.25).toFixed(4)}`), `drawn text: ${now.texts.join(" | ")}`);
   await choose(page, 1, 0); // back to T = 0.5: the point stays at d = 2.5
   now = await state(page);
