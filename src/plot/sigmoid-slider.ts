@@ -60,10 +60,11 @@ export function sigmoidSlider(options: SigmoidSliderOptions = {}): Figure {
     {
       type: "scatter", mode: "text+markers", name: `marks, T = ${t}`,
       x: marks.map((m) => m.difference), y: marks.map((m) => logistic(m.difference / t)),
-      text: marks.map((m) => plotlyText(m.label)), textposition: "top center",
+      // Labels lean toward the middle so a mark near either end keeps its text inside the plot.
+      text: marks.map((m) => plotlyText(m.label)), textposition: marks.map((m) => (m.difference > 0 ? "top left" : "top right")),
       visible: j === t0, showlegend: false, marker: { color: "#888", size: 8, symbol: "diamond" },
       hovertemplate: `%{text}<br>z₁ − z₀ = %{x:.4f}<br>p = %{y:.4f}<extra></extra>`,
-    },
+    } as unknown as Data, // textposition may be an array (one per point), which @types/plotly.js leaves out
     {
       type: "scatter", mode: "text+markers", name: `slider, T = ${t}`, ...marker(d0, j),
       textposition: "bottom right", visible: j === t0, showlegend: false, marker: { color: "#b2182b", size: 13 },
@@ -87,11 +88,12 @@ export function sigmoidSlider(options: SigmoidSliderOptions = {}): Figure {
     title: { text: plotlyText(options.title ?? `p(${positive}) = σ((z₁ − z₀) / T)`) },
     xaxis: { title: { text: "logit difference z₁ − z₀" }, range: [lo - 0.5, hi + 0.5], zeroline: true },
     yaxis: { title: { text: plotlyText(`p(${positive})`) }, range: [-0.05, 1.1] },
-    height: 560,
-    margin: { b: 190 },
+    height: 640,
+    // Both sliders hang below the plot (y = 0, anchored at their top); the padding stacks them, and Plotly
+    // widens the bottom margin to fit them.
     sliders: [
-      { active: d0, y: -0.18, len: 0.95, pad: { t: 10 }, currentvalue: { prefix: "z₁ − z₀ = " }, steps: ds.map((d, i) => step(String(d), differenceFrame(i))) },
-      { active: t0, y: -0.45, len: 0.95, pad: { t: 10 }, currentvalue: { prefix: "T = " }, steps: ts.map((t, j) => step(String(t), temperatureFrame(j))) },
+      { active: d0, y: 0, yanchor: "top", len: 0.95, pad: { t: 60 }, currentvalue: { prefix: "z₁ − z₀ = " }, steps: ds.map((d, i) => step(String(d), differenceFrame(i))) },
+      { active: t0, y: 0, yanchor: "top", len: 0.95, pad: { t: 150 }, currentvalue: { prefix: "T = " }, steps: ts.map((t, j) => step(String(t), temperatureFrame(j))) },
     ],
   } as Partial<Layout>;
   return { data, layout, frames };
