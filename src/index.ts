@@ -8,3 +8,4 @@ export * from "./t5";
 export * from "./pipeline/tokens";
 export * from "./pipeline/classify";
 export * from "./logits";
+export * from "./explain";

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { COURSE_SENTENCES } from "../../src/course";
 import { loadSentimentModel, projectRoot, type ModelChoice, type SentimentModel } from "../../src/model";
 import { loadAverage, machineInfo, versions } from "./environment";
+import { benchExplain } from "./explain";
 import { benchEditLargeModel, benchExposedVsPlain, writeDistilbertSizeModel } from "./inspect";
 import { benchNotebooks, DEFAULT_PYTHON, writeTinyNotebook, type ExecutorRun } from "./notebooks";
 import { makeFigure, type BenchReport, type Figure, type ModelInfo } from "./report";
@@ -20,6 +21,8 @@ import { benchWalkthroughVsPipeline } from "./walkthrough";
 export interface BenchSettings {
   readonly walkthrough: RepeatOptions;
   readonly inspect: RepeatOptions;
+  /** Logit lens, occlusion and Shapley values against a plain forward pass, on the course batch. */
+  readonly explain: RepeatOptions;
   /** Exposed vs plain on a DistilBERT-size look-alike (random weights, ~270 MB), and editing it. */
   readonly lookalike: RepeatOptions | null;
   readonly edit: RepeatOptions | null;
@@ -33,6 +36,7 @@ export interface BenchSettings {
 export const FULL_SETTINGS: BenchSettings = {
   walkthrough: { runs: 40, warmup: 5 },
   inspect: { runs: 40, warmup: 5 },
+  explain: { runs: 20, warmup: 3 },
   lookalike: { runs: 20, warmup: 3 },
   // Ten runs: the edit's median is checked against a target, and a verdict needs MIN_RUNS_FOR_VERDICT runs.
   edit: { runs: 10, warmup: 1 },
@@ -45,6 +49,7 @@ export const FULL_SETTINGS: BenchSettings = {
 export const QUICK_SETTINGS: BenchSettings = {
   walkthrough: { runs: 5, warmup: 1 },
   inspect: { runs: 5, warmup: 1 },
+  explain: { runs: 2, warmup: 1 },
   lookalike: null,
   edit: null,
   throughput: { runs: 2, warmup: 1, sentences: 16, batchSizes: [1, 4] },
@@ -120,6 +125,37 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     subject: { label: `${inspected.exposedOutputs} outputs`, samples: inspected.exposedSamples },
     peer: { label: "logits", samples: inspected.plainSamples },
     target: { of: "ratio", max: 1.15 },
+  }));
+
+  log(`logit lens and attributions vs a plain forward pass on the course batch (${s.explain.runs} runs)…`);
+  const explain = await benchExplain(model, COURSE_SENTENCES, s.explain);
+  repeats.explain = s.explain;
+  const plainSide = { label: "forward pass", samples: explain.plainMs };
+  figures.push(makeFigure({
+    id: "lens-vs-forward",
+    title: `course batch: logit lens (${explain.layers + 1} readings, all hidden states exposed) vs a plain forward pass`,
+    unit: "ms",
+    better: "lower",
+    subject: { label: "lens", samples: explain.lensMs },
+    peer: plainSide,
+  }));
+  figures.push(makeFigure({
+    id: "occlusion-vs-forward",
+    title: `course batch: occlusion, ${explain.occlusionVariants} variants in one batch, vs a plain forward pass`,
+    unit: "ms",
+    better: "lower",
+    subject: { label: "occlusion", samples: explain.occlusionMs },
+    peer: plainSide,
+    notes: { variants: explain.occlusionVariants },
+  }));
+  figures.push(makeFigure({
+    id: "shapley-vs-forward",
+    title: `course batch: Shapley values, ${explain.shapleySubsets} subsets in one batch, vs a plain forward pass`,
+    unit: "ms",
+    better: "lower",
+    subject: { label: "Shapley", samples: explain.shapleyMs },
+    peer: plainSide,
+    notes: { subsets: explain.shapleySubsets, method: explain.shapleyMethod },
   }));
 
   if (s.lookalike || s.edit) {

@@ -228,9 +228,13 @@ function linear(x: Float64Array, w: TensorLike, b: TensorLike): Float64Array {
   const [outF, inF] = w.dims;
   if (x.length !== inF) throw new RangeError(`a Linear layer with weight [${w.dims.join(", ")}] needs ${inF} inputs; got ${x.length}`);
   const y = new Float64Array(outF);
+  // Read `data` once: on a transformers.js Tensor it is a getter, and calling it per element made a 768 × 768
+  // layer take a hundred times longer.
+  const weight = w.data;
+  const bias = b.data;
   for (let o = 0; o < outF; o++) {
-    let sum = Number(b.data[o]);
-    for (let i = 0; i < inF; i++) sum += Number(w.data[o * inF + i]) * x[i];
+    let sum = Number(bias[o]);
+    for (let i = 0; i < inF; i++) sum += Number(weight[o * inF + i]) * x[i];
     y[o] = sum;
   }
   return y;

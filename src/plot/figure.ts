@@ -1,10 +1,21 @@
 import type { Config, Data, Layout } from "plotly.js";
 
-/** A plain Plotly figure spec: what `Plotly.newPlot(el, data, layout, config)` takes, and what Jupyter's plotly MIME type carries. */
+/** One Plotly animation frame: new values for some traces, which sliders and buttons switch to without a kernel. */
+export interface FigureFrame {
+  name: string;
+  data: Partial<Data>[];
+  /** Which traces `data` updates, by index (default: the first data.length traces). */
+  traces?: number[];
+  layout?: Partial<Layout>;
+}
+
+/** A plain Plotly figure spec: what `Plotly.newPlot(el, { data, layout, config, frames })` takes, and what Jupyter's plotly MIME type carries. */
 export interface Figure {
   data: Data[];
   layout: Partial<Layout>;
   config?: Partial<Config>;
+  /** Animation frames, for figures whose sliders switch between precomputed states. */
+  frames?: FigureFrame[];
 }
 
 /** Plotly draws a small subset of HTML inside labels (`<b>`, `<br>`, `<a>`); escaping keeps tokens like `<br>` as literal text. */

@@ -31,14 +31,14 @@ export const UNDRAWN_NOTE = "Figure not drawn: its script did not run (JupyterLa
 export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): string {
   const id = options.id ?? `btp-figure-${randomUUID()}`;
   const height = typeof figure.layout.height === "number" ? figure.layout.height : 420;
-  const spec = jsonForScript({ data: figure.data, layout: figure.layout, config: { ...defaultConfig, ...figure.config } });
+  const spec = jsonForScript({ data: figure.data, layout: figure.layout, config: { ...defaultConfig, ...figure.config }, frames: figure.frames ?? [] });
   const draw = `<script>(function () {
   var fig = ${spec};
   var tries = 0;
   function draw() {
     var el = document.getElementById(${jsonForScript(id)});
     var P = window.Plotly;
-    if (el && P && typeof P.newPlot === "function") { el.textContent = ""; P.newPlot(el, fig.data, fig.layout, fig.config); return; }
+    if (el && P && typeof P.newPlot === "function") { el.textContent = ""; P.newPlot(el, fig); return; }
     if (++tries < 200) { setTimeout(draw, 50); return; }
     if (el) el.textContent = "plotly.js is not loaded on this page, so this figure cannot be drawn. Restart the kernel and run all cells: the first figure of a session carries plotly.js.";
   }

@@ -32,7 +32,10 @@ export function figureBundle(figure: Figure, options: ShowOptions = {}): Record<
     );
   }
   return {
-    [PLOTLY_MIME]: { data: figure.data, layout: figure.layout, ...(figure.config ? { config: figure.config } : {}) },
+    [PLOTLY_MIME]: {
+      data: figure.data, layout: figure.layout,
+      ...(figure.config ? { config: figure.config } : {}), ...(figure.frames ? { frames: figure.frames } : {}),
+    },
     "text/html": figureHtml(figure, { includePlotly: options.includePlotly ?? false }),
     "text/plain": figureText(figure),
   };

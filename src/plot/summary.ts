@@ -4,6 +4,7 @@ import { numberFormatter, textTable } from "./text";
 /** Loose view of a trace: figures may come from anywhere, so every field is optional. */
 interface LooseTrace {
   type?: string;
+  visible?: boolean | "legendonly";
   name?: string;
   x?: unknown[];
   y?: unknown[];
@@ -62,7 +63,8 @@ function tableText(trace: LooseTrace): string {
 export function figureText(figure: Figure): string {
   const layout = figure.layout as { title?: { text?: string } | string; xaxis?: LooseAxis; yaxis?: LooseAxis };
   const title = typeof layout.title === "string" ? layout.title : layout.title?.text;
-  const traces = figure.data as LooseTrace[];
+  // Only what is drawn: a slider figure keeps its other states as hidden traces.
+  const traces = (figure.data as LooseTrace[]).filter((t) => t.visible !== false);
   const xLabel = tickLabel(layout.xaxis);
   const yLabel = tickLabel(layout.yaxis);
   const parts: string[] = title ? [plain(title)] : [];

@@ -85,6 +85,8 @@ test("each required figure is there, with its peer", () => {
   assert.equal(figure("walkthrough-vs-pipeline").target?.max, 1.05);
   assert.equal(figure("inspect-vs-plain").target?.max, 1.15);
   assert.equal(figure("tokenizer").unit, "sentences/s");
+  for (const id of ["lens-vs-forward", "occlusion-vs-forward", "shapley-vs-forward"]) assert.equal(figure(id).peer?.label, "forward pass", id);
+  assert.ok(Number(figure("occlusion-vs-forward").notes.variants) > 2, "occlusion scores more than the two sentences");
   for (const size of [1, 4]) {
     const t = figure(`throughput-b${size}`);
     assert.equal(t.peer?.label, "plain");

@@ -66,6 +66,13 @@ const expectations: Record<string, RegExp[]> = {
     /✓ temperature scaling keeps the accuracy/, /✓ most test images tie at a softmax confidence of 1/,
     /✓ an input that excites no class has energy −log 4/, /✓ cross-entropy from logits is the NLL/,
   ],
+  "10-why-this-label.ipynb": [
+    /^Model: offline demo model/m, /✓ the last block's reading is the model's own logits/, /✓ both sentences read alike at the embeddings/,
+    /✓ real tokens give \[PAD\] no attention in any head/, /✓ one forward pass for all \d+ occlusion variants/,
+    /sentence 2: \[CLS\] i\([+−]0\.\d\d\) hate\(−\d+\.\d\d\)/, /✓ the demo model's own word list comes out on top/,
+    /✓ one forward pass for all \d+ Shapley subsets/, /✓ each sentence's Shapley shares add up to d\(sentence\) − d\(all masked\)/,
+    /✓ σ\(\|d\|\) from the batch equals the pipeline's score/, /✓ a negation 4 tokens back barely moves it/,
+  ],
 };
 
 test("every notebook is committed clean: tslab kernel, no outputs, no execution counts, unique cell ids", () => {

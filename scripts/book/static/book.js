@@ -10,7 +10,8 @@
       if (!window.Plotly) { el.textContent = "plotly.js did not load (assets/plotly.min.js is missing), so this figure cannot be drawn."; continue; }
       var spec = JSON.parse(specNode.textContent);
       var config = Object.assign({ responsive: true, displaylogo: false }, spec.config || {});
-      window.Plotly.newPlot(el, spec.data || [], spec.layout || {}, config);
+      // Frames travel too: figures whose sliders animate between precomputed frames need them.
+      window.Plotly.newPlot(el, { data: spec.data || [], layout: spec.layout || {}, config: config, frames: spec.frames || [] });
     }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", drawAll);
