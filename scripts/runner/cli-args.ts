@@ -27,17 +27,18 @@ export interface CliOptions {
 export const USAGE = `usage: npm run workbook -- [--out DIR] [--timeout SECONDS] [--allow-errors] [--allow-lost-output]
                             [--transport ipc|tcp] [--verbose] [NOTEBOOK ...]
 
-Executes tslab notebooks headless on the project's own tslab kernel and writes the executed copies, each with
-metadata.workbook (source hash, helper hash, outcome, failed cells). Cells are named as Jupyter numbers them,
-In [n] (code cells run so far), with their position among all cells: "In [3] (cell 5)".
+Executes tslab notebooks headless on the project's own tslab kernel and writes the executed copies,
+each with metadata.workbook (source hash, helper hash, outcome, failed cells). Cells are named as
+Jupyter numbers them, In [n] (code cells run so far), then their place among all cells:
+"In [3] (cell 5)".
 
   NOTEBOOK              .ipynb files to run (default: every notebooks/*.ipynb, in name order)
   --out DIR             where executed notebooks go, same file names (default: build/executed)
   --timeout SECONDS     limit per cell, at most ${MAX_TIMEOUT_SECONDS}; 0 means none (default: 120)
-  --allow-errors        run every cell even after one fails; the cells that raised are listed (exit code 0)
+  --allow-errors        run every cell even after one fails; lists the cells that raised (exit code 0)
   --allow-lost-output   do not fail when some output of a cell was lost (the cell is still marked)
-  --transport ipc|tcp   ipc (default): Unix sockets in a private 0700 directory, refused if none is short enough;
-                        tcp: loopback ports that every local user can reach, only when you ask for it
+  --transport ipc|tcp   ipc (default): Unix sockets in a private 0700 directory, refused if none
+                        is short enough; tcp: loopback ports that every local user can reach
   --verbose             full stack traces in failure messages (default: the notebook's own frames)
   -h, --help            show this help
 

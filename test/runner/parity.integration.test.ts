@@ -16,7 +16,7 @@ import { comparable, nbformatProblems, tempDir, testNotebook } from "./helpers";
  * Each notebook with the options both executors get (nbclient's defaults otherwise). Left out on purpose: notebooks
  * with a cell after an allowed error (cascade, raises-exception, busy-loop with interrupt-on-timeout), where nbclient
  * loses the later cells to tslab's abort window and the runner runs them (failures.test.ts and
- * runner-findings.test.ts check that).
+ * runner-findings.integration.test.ts check that).
  */
 const cases: { name: string; timeout: number; allowErrors?: boolean; interruptOnTimeout?: boolean }[] = [
   { name: "outputs.ipynb", timeout: 60 },
