@@ -35,7 +35,7 @@ Jupyter numbers them, In [n] (code cells run so far), then their place among all
   NOTEBOOK              .ipynb files to run (default: every notebooks/*.ipynb, in name order)
   --out DIR             where executed notebooks go, same file names (default: build/executed)
   --timeout SECONDS     limit per cell, at most ${MAX_TIMEOUT_SECONDS}; 0 means none (default: 120)
-  --allow-errors        run every cell even after one fails; lists the cells that raised (exit code 0)
+  --allow-errors        run every cell even after one fails; list the cells that raised (exit 0)
   --allow-lost-output   do not fail when some output of a cell was lost (the cell is still marked)
   --transport ipc|tcp   ipc (default): Unix sockets in a private 0700 directory, refused if none
                         is short enough; tcp: loopback ports that every local user can reach
