@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { buildSite } from "../../scripts/book/site";
 import { terminalText } from "../../scripts/book/terminal";
-import { cleanCourse, failingCourse, writeCourse, writeSources } from "./fixture";
+import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, writeCourse, writeSources } from "./fixture";
 
 const root = path.resolve(__dirname, "..", "..");
 const tmp = (t: { after: (fn: () => void) => void }) => {
@@ -61,6 +61,8 @@ test("--no-run: failed and unproven copies are marked; a clean book exits 0", (t
   const clean = cleanCourse();
   const cleanRun = book(["--no-run", "--executed", writeCourse(path.join(dir, "clean-executed"), clean), "--notebooks", writeSources(path.join(dir, "clean-notebooks"), clean), "--out", path.join(dir, "clean-book")]);
   assert.equal(cleanRun.status, 0, cleanRun.stderr);
+  // Issue 20, item 7: the build log names each model once, not on every page's line.
+  for (const banner of [DEMO_BANNER, HUB_BANNER]) assert.equal(cleanRun.stdout.split(banner).length - 1, 1, cleanRun.stdout);
   assert.doesNotMatch(read(path.join(dir, "clean-book"), "01-softmax.html"), /run-problems/);
 });
 
@@ -179,4 +181,17 @@ test("answer cells (contract 2) are folded in <details> with their outputs", asy
   assert.match(details[1], /POSITIVE\n<\/pre>/, "its output is inside the fold");
   assert.match(details[1], /console/, "its source is inside the fold");
   assert.equal(page.match(/<details>/g)?.length, 1, "the ordinary cell is not folded");
+});
+
+test("the contents do not number a title twice, and long output lines wrap instead of scrolling", async (t) => {
+  const dir = tmp(t);
+  const executed = writeCourse(path.join(dir, "executed"), {
+    "01-numbered": nb([{ cell_type: "markdown", id: "m", metadata: {}, source: "# 1 · The pipeline in one call" }]),
+    "02-plain": nb([{ cell_type: "markdown", id: "m", metadata: {}, source: "# Tokens" }]),
+  });
+  const site = await buildSite(executed, path.join(dir, "book"));
+  const index = read(site.outDir, "index.html");
+  assert.match(index, /<a href="01-numbered\.html">1 · The pipeline in one call<\/a>/);
+  assert.match(index, /<a href="02-plain\.html"><span class="toc-number">2\.<\/span> Tokens<\/a>/);
+  assert.match(read(site.outDir, "assets/book.css"), /\.outputs pre \{[^}]*white-space: pre-wrap;[^}]*overflow-wrap: anywhere/);
 });
