@@ -2,6 +2,7 @@
 // show() emits. No kernel is needed: the outputs are written the way the runner writes them.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { markOutputDir } from "../../scripts/output-dir";
 import { sourceSha256 } from "../../scripts/provenance";
 import {
   attentionHeatmap, figureBundle, layerLines, probabilityBars, tokenRows, tokenTableHtml, tokenTableText,
@@ -87,15 +88,16 @@ export function writeSources(dir: string, course: Record<string, Json>): string 
 
 /** True when a code cell's outputs hold an error or a TypeScript diagnostic on stderr. */
 function cellFailed(cell: Json): boolean {
-  return ((cell.outputs as Json[] | undefined) ?? []).some((o) => o.output_type === "error" || (o.name === "stderr" && /^\d+:\d+ - /m.test(([] as string[]).concat(o.text as string[]).join(""))));
+  return (Array.isArray(cell.outputs) ? (cell.outputs as Json[]) : []).some((o) => o.output_type === "error" || (o.name === "stderr" && /^\d+:\d+ - /m.test(([] as string[]).concat(o.text as string[]).join(""))));
 }
 
 /**
- * Writes notebooks as the runner does (one-space indented JSON, `metadata.workbook` per contract 1 with the hash
+ * Writes notebooks as the runner does (its marker on the folder, one-space indented JSON, `metadata.workbook` per contract 1 with the hash
  * of `sourceText`) into `dir`; `provenance: false` leaves the metadata out, as an older runner did. Returns the dir.
  */
 export function writeCourse(dir: string, course: Record<string, Json>, options: { provenance?: boolean } = {}): string {
   fs.mkdirSync(dir, { recursive: true });
+  markOutputDir(dir, "npm run workbook");
   for (const [slug, nb] of Object.entries(course)) {
     const failed = (nb.cells as Json[]).filter((c) => c.cell_type === "code" && cellFailed(c)).map((c) => c.execution_count as number);
     const workbook = { source_sha256: sourceSha256(Buffer.from(sourceText(nb))), outcome: failed.length > 0 ? "failed" : "ok", failed_cells: failed };
