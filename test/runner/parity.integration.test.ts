@@ -16,11 +16,29 @@ import { comparable, nbformatProblems, tempDir, testNotebook } from "./helpers";
 const cases = [
   { name: "outputs.ipynb", timeout: 60 },
   { name: "compile-error.ipynb", timeout: 60 },
-  { name: "raises-exception.ipynb", timeout: 60 },
-  { name: "cascade.ipynb", timeout: 60, allowErrors: true },
-  { name: "busy-loop.ipynb", timeout: 1, allowErrors: true, interruptOnTimeout: true },
+  { name: "raises-exception.ipynb", timeout: 60, afterError: 2 },
+  { name: "cascade.ipynb", timeout: 60, allowErrors: true, afterError: 1 },
+  // Long enough for the cell to reach its loop before the interrupt, on a busy machine too.
+  { name: "busy-loop.ipynb", timeout: 10, allowErrors: true, interruptOnTimeout: true },
   { name: "process-exit.ipynb", timeout: 60 },
 ];
+
+/**
+ * tslab aborts the requests that reach it within about 200 ms of an error and runs later ones; on a busy machine
+ * one executor's next request can miss that window while the other's does not. So the cells from `first` on may
+ * either have no output (aborted) or their own console.log line (ran); each is checked to be one of the two and
+ * then its outputs are left out of the comparison.
+ */
+function windowCellsRanOrAborted(notebook: unknown, first: number, name: string): void {
+  const cells = (notebook as { cells: { cell_type: string; source: string | string[]; outputs?: unknown[] }[] }).cells.filter((c) => c.cell_type === "code");
+  for (const cell of cells.slice(first)) {
+    const source = ([] as string[]).concat(cell.source).join("");
+    const printed = /console\.log\("([^"]+)"\)/.exec(source)?.[1];
+    const text = JSON.stringify(cell.outputs);
+    assert.ok(text === "[]" || (printed !== undefined && text.includes(printed)), `${name}: a cell after the error is aborted or shows its own output, got ${text}`);
+    cell.outputs = ["(aborted or ran)"];
+  }
+}
 
 test("protocol test notebooks: the runner writes what nbclient writes", { skip: nbclientUnavailable() ?? false }, async (t) => {
   const dir = tempDir(t, "runner-parity-");
@@ -46,7 +64,9 @@ test("protocol test notebooks: the runner writes what nbclient writes", { skip: 
       writeFileSync(output, serializeNotebook(e.notebook));
     }
     assert.equal(error, reference[i].error, `${c.name}: both end the same way`);
-    assert.deepEqual(comparable(output), comparable(join(dir, `nbclient-${c.name}`)), `${c.name}: same executed notebook`);
+    const [mine, theirs] = [comparable(output), comparable(join(dir, `nbclient-${c.name}`))];
+    if (c.afterError !== undefined) for (const notebook of [mine, theirs]) windowCellsRanOrAborted(notebook, c.afterError, c.name);
+    assert.deepEqual(mine, theirs, `${c.name}: same executed notebook`);
     ours.push(output);
   }
   assert.equal(nbformatProblems(ours), "", "nbformat's validator accepts what the runner wrote");
