@@ -143,15 +143,15 @@ async function runGroup(group: Group, files: string[], verbose: boolean): Promis
   const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.max(2, os.availableParallelism());
   const shards = group === "unit" ? writeShards(ordered, timings, concurrency) : undefined;
   const targets = shards ? [...shards.keys()] : ordered.map((f) => path.join(root, f));
-  console.log(`\n${group} tests (${files.length} files, ${shards ? `in ${shards.size} processes` : `${concurrency} at a time`})`);
+  console.log(`\n${group} tests (${files.length} file${files.length === 1 ? "" : "s"}, ${shards ? `in ${shards.size} processes` : `${concurrency} at a time`})`);
 
   const running = new Map<string, number>();
+  // A quiet run still shows it is alive: what has been running for over two minutes, once a minute.
+  const label = (target: string) => (shards ? `unit test process ${[...shards.keys()].indexOf(target) + 1} (${shards.get(target)!.length} files)` : path.relative(root, target));
   const heartbeat = setInterval(() => {
-    for (const [target, since] of running) {
-      const seconds = (performance.now() - since) / 1000;
-      if (seconds > 60) console.log(`    … ${path.relative(root, target)} still running (${formatSeconds(seconds)})`);
-    }
-  }, 30_000);
+    const slow = [...running].filter(([, since]) => performance.now() - since > 120_000);
+    if (slow.length > 0) console.log(`    … still running: ${slow.map(([target, since]) => `${label(target)} ${formatSeconds((performance.now() - since) / 1000)}`).join(", ")}`);
+  }, 60_000);
   const summaries: FileSummary[] = [];
   const queue = [...targets];
   const worker = async () => {

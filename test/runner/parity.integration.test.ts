@@ -48,7 +48,8 @@ test("protocol test notebooks: the runner writes what nbclient writes", { skip: 
       writeFileSync(output, serializeNotebook(e.notebook));
     }
     assert.equal(error, reference[i].error, `${c.name}: both end the same way`);
-    assert.deepEqual(comparable(output), comparable(join(dir, `nbclient-${c.name}`)), `${c.name}: same executed notebook`);
+    const [mine, theirs] = [comparable(output), comparable(join(dir, `nbclient-${c.name}`))];
+    assert.deepEqual(mine, theirs, `${c.name}: same executed notebook`);
     ours.push(output);
   }
   assert.equal(nbformatProblems(ours), "", "nbformat's validator accepts what the runner wrote");
