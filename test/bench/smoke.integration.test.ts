@@ -42,7 +42,8 @@ const figure = (id: string): Figure => {
 test("the quick bench exits 0, prints its table and names the model it measured", () => {
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /Model: offline demo fixture/);
-  assert.match(run.stdout, /hand-made walkthrough vs pipeline\(\)/);
+  assert.match(run.stdout, /│ course batch: hand-made\s+│[^\n]*\n│ walkthrough vs pipeline\(\)\s+│/, "the title wraps inside its column");
+  assert.ok(run.stdout.split("\n").every((line) => [...line].length <= 100), "every line fits 100 columns");
   assert.match(run.stdout, /written: .*bench\.json/);
 });
 
