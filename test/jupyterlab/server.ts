@@ -46,13 +46,13 @@ function registerKernel(prefix: string): void {
  * Starts jupyter_server with `rootDir` as its notebook root and `staticDir` under /static/. Everything Jupyter would
  * write under the home directory (cookie secret, notebook signatures, runtime files) goes into `scratch` instead.
  */
-export async function startLabServer(options: { rootDir: string; staticDir: string; scratch: string; env?: NodeJS.ProcessEnv }): Promise<LabServer> {
+export async function startLabServer(options: { rootDir: string; staticDir: string; scratch: string; env?: NodeJS.ProcessEnv; unset?: string[] }): Promise<LabServer> {
   const prefix = path.join(options.scratch, "prefix");
   registerKernel(prefix);
   const token = randomBytes(24).toString("hex");
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.env,
     JUPYTER_PATH: path.join(prefix, "share", "jupyter"),
@@ -60,6 +60,7 @@ export async function startLabServer(options: { rootDir: string; staticDir: stri
     JUPYTER_DATA_DIR: path.join(options.scratch, "data"),
     JUPYTER_RUNTIME_DIR: path.join(options.scratch, "runtime"),
   };
+  for (const name of options.unset ?? []) delete env[name];
   const args = ["-m", "jupyter_server", "--no-browser", "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${port}`, "--ServerApp.port_retries=0",
     `--ServerApp.token=${token}`, `--ServerApp.root_dir=${options.rootDir}`, `--ServerApp.extra_static_paths=${options.staticDir}`,
     // Only the project's kernel: a tslab found elsewhere on the machine must not be the one tested.
