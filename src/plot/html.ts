@@ -35,10 +35,15 @@ export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): str
   const draw = `<script>(function () {
   var fig = ${spec};
   var tries = 0;
+  // Frames (for sliders that animate between precomputed states) are added once the plot exists.
+  function plot(P, el) {
+    var drawn = P.newPlot(el, fig.data, fig.layout, fig.config);
+    if (fig.frames.length) Promise.resolve(drawn).then(function () { P.addFrames(el, fig.frames); });
+  }
   function draw() {
     var el = document.getElementById(${jsonForScript(id)});
     var P = window.Plotly;
-    if (el && P && typeof P.newPlot === "function") { el.textContent = ""; P.newPlot(el, fig); return; }
+    if (el && P && typeof P.newPlot === "function") { el.textContent = ""; plot(P, el); return; }
     if (++tries < 200) { setTimeout(draw, 50); return; }
     if (el) el.textContent = "plotly.js is not loaded on this page, so this figure cannot be drawn. Restart the kernel and run all cells: the first figure of a session carries plotly.js.";
   }

@@ -84,7 +84,7 @@ test("frames travel in the plotly MIME bundle and in the standalone HTML", () =>
   assert.equal(bundle[PLOTLY_MIME].frames.length, 4);
   const html = figureHtml(fig, { id: "f" });
   assert.match(html, /"frames":\[\{"name":"difference 0"/);
-  assert.match(html, /P\.newPlot\(el, fig\)/);
+  assert.match(html, /P\.addFrames\(el, fig\.frames\)/);
 });
 
 test("the text summary of a slider figure describes only the traces drawn, not the hidden states", () => {
