@@ -50,18 +50,6 @@ export function helperSha256(dir: string): string | undefined {
   return hash.digest("hex");
 }
 
-/** The `metadata.workbook` the runner writes for one run. */
-export function makeProvenance(sourceBytes: Uint8Array, run: { failedCells: number[]; lostOutput?: boolean; helperDir?: string }): Provenance {
-  const helper = run.helperDir === undefined ? undefined : helperSha256(run.helperDir);
-  return {
-    source_sha256: sourceSha256(sourceBytes),
-    ...(helper === undefined ? {} : { helper_sha256: helper }),
-    outcome: run.failedCells.length > 0 || run.lostOutput ? "failed" : "ok",
-    failed_cells: [...run.failedCells],
-    ...(run.lostOutput ? { lost_output: true as const } : {}),
-  };
-}
-
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
