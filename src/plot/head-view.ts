@@ -15,11 +15,15 @@ export interface HeadViewOptions {
   readonly start?: readonly [number, number];
 }
 
-/** One head's [seq, seq] matrix for sentence `s` out of a [batch, heads, seq, seq] tensor. */
+/**
+ * One head's [seq, seq] matrix for sentence `s` out of a [batch, heads, seq, seq] tensor, to 3 decimals: the hover
+ * shows 3 and the colour scale far fewer, and 24 heads of full floats would make the saved notebook heavy.
+ */
 function headMatrix(t: TensorLike, s: number, h: number): number[][] {
   const [, heads, rows, cols] = t.dims;
   const base = (s * heads + h) * rows * cols;
-  return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => Number(t.data[base + i * cols + j])));
+  const weight = (k: number) => Math.round(Number(t.data[k]) * 1e3) / 1e3;
+  return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => weight(base + i * cols + j)));
 }
 
 /** Every head of every block for one sentence: a tokens × tokens heatmap and a slider over "block.head" (counted from 1). */
@@ -52,7 +56,7 @@ export function headView(attentions: readonly TensorLike[], tokens: readonly str
     x: positions(seq),
     y: positions(seq),
     text: hover as unknown as string[],
-    hovertemplate: "%{text}<br>weight: %{z:.4f}<extra></extra>",
+    hovertemplate: "%{text}<br>weight: %{z:.3f}<extra></extra>",
     colorscale: [[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
     zmin: 0,
     zmax: 1,

@@ -31,14 +31,32 @@ export function figureBundle(figure: Figure, options: ShowOptions = {}): Record<
         "add it to PLOTLY_TRACE_TYPES in src/plot/plotly-traces.ts and run `npm run plotly-bundle`",
     );
   }
+  // Saved twice per output (JSON and HTML): six significant digits are far past what a plot or its hover shows.
+  const compact: Figure = {
+    ...figure,
+    data: roundFloats(figure.data),
+    layout: roundFloats(figure.layout),
+    ...(figure.frames ? { frames: roundFloats(figure.frames) } : {}),
+  };
   return {
     [PLOTLY_MIME]: {
-      data: figure.data, layout: figure.layout,
-      ...(figure.config ? { config: figure.config } : {}), ...(figure.frames ? { frames: figure.frames } : {}),
+      data: compact.data, layout: compact.layout,
+      ...(compact.config ? { config: compact.config } : {}), ...(compact.frames ? { frames: compact.frames } : {}),
     },
-    "text/html": figureHtml(figure, { includePlotly: options.includePlotly ?? false }),
-    "text/plain": figureText(figure),
+    "text/html": figureHtml(compact, { includePlotly: options.includePlotly ?? false }),
+    "text/plain": figureText(compact),
   };
+}
+
+/** A copy of `value` with every non-integer number rounded to 6 significant digits (typed arrays become arrays). */
+function roundFloats<T>(value: T): T {
+  if (typeof value === "number") return (Number.isInteger(value) || !Number.isFinite(value) ? value : Number(value.toPrecision(6))) as T;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>, roundFloats) as T;
+  if (Array.isArray(value)) return value.map(roundFloats) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundFloats(v)])) as T;
+  }
+  return value;
 }
 
 /** Shows a figure in one display message (plotly JSON + HTML + text); outside a notebook prints the text summary. */

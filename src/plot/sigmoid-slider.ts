@@ -45,7 +45,7 @@ export function sigmoidSlider(options: SigmoidSliderOptions = {}): Figure {
   const positive = options.positive ?? "POSITIVE";
   const lo = Math.min(...ds, ...marks.map((m) => m.difference));
   const hi = Math.max(...ds, ...marks.map((m) => m.difference));
-  const grid = Array.from({ length: 201 }, (_, k) => lo + ((hi - lo) * k) / 200);
+  const grid = Array.from({ length: 121 }, (_, k) => lo + ((hi - lo) * k) / 120);
   const d0 = ds.reduce((best, d, i) => (Math.abs(d) < Math.abs(ds[best]) ? i : best), 0);
   const t0 = ts.reduce((best, t, j) => (Math.abs(Math.log(t)) < Math.abs(Math.log(ts[best])) ? j : best), 0);
   const readout = (d: number, t: number) => `p = σ(${d.toFixed(2)} / ${t}) = ${logistic(d / t).toFixed(4)}`;

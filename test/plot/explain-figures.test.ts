@@ -89,7 +89,7 @@ test("frames travel in the plotly MIME bundle and in the standalone HTML", () =>
 
 test("the text summary of a slider figure describes only the traces drawn, not the hidden states", () => {
   const text = figureText(sigmoidSlider({ temperatures: [0.5, 1, 2], marks: [{ label: "s1", difference: 3 }] }));
-  assert.match(text, /^T = 1: 201 points$/m);
+  assert.match(text, /^T = 1: 121 points$/m);
   assert.doesNotMatch(text, /T = 0\.5|T = 2/);
   assert.equal(text.split("\n").length, 4, text);
 });
