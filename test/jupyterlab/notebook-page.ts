@@ -15,6 +15,7 @@ interface CellModelView {
   type: string;
   trusted: boolean;
   sharedModel: { getSource(): string };
+  getMetadata(key: string): unknown;
   executionCount?: number | null;
   executionState?: string;
 }
@@ -41,6 +42,8 @@ export interface CodeCellView {
   source: string;
   executionCount: number | null;
   trusted: boolean;
+  /** A worked answer (tag "answer"): collapsed by its metadata, so its outputs are not on screen. */
+  answer: boolean;
   outputs: RenderedOutput[];
 }
 
@@ -126,7 +129,8 @@ export function readCodeCells(page: Page): Promise<CodeCellView[]> {
       text: node.innerText,
       height: node.getBoundingClientRect().height,
     }));
-    return [{ index, source, executionCount: model.executionCount ?? null, trusted: model.trusted, outputs }];
+    const answer = ((model.getMetadata("tags") as string[] | undefined) ?? []).includes("answer");
+    return [{ index, source, executionCount: model.executionCount ?? null, trusted: model.trusted, answer, outputs }];
   }));
 }
 
