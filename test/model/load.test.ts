@@ -17,6 +17,7 @@ const SENTENCES = ["I've been waiting for a HuggingFace course my whole life.", 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "model-load-"));
 let fixture: string;
 let loaded: SentimentModel;
+let allowRemoteAfterLoad: boolean | undefined;
 
 const rows = (t: Tensor): number[][] => (t.tolist() as number[][]).map((r) => r.map(Number));
 const close = (a: number[][], b: number[][], tolerance: number, what: string) => {
@@ -34,6 +35,8 @@ function copyOfFixture(name: string): string {
 before(async () => {
   fixture = demoModel(SENTIMENT_FIXTURE_NAME);
   loaded = await loadSentimentModel({ env: OFFLINE });
+  // Read now: unit files share a process, and another file's load may set transformers.js's env before the tests run.
+  allowRemoteAfterLoad = transformersEnv.allowRemoteModels;
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -46,7 +49,7 @@ test("WORKBOOK_MODEL=offline loads the fixture with fp32 weights, its labels and
   assert.equal(loaded.onnxPath("quantized"), path.join(fixture, "onnx", "model_quantized.onnx"));
   assert.match(loaded.banner.replace(/\n/g, " "), /^Model: offline demo model distilbert-sst2-demo .*differ from the course\.$/);
   assert.ok(loaded.banner.split("\n").every((line) => line.length <= 100), "the banner's lines fit a notebook's 100 columns");
-  assert.equal(transformersEnv.allowRemoteModels, false, "offline means no downloads");
+  assert.equal(allowRemoteAfterLoad, false, "offline means no downloads");
 });
 
 test("pipeline(), AutoTokenizer + AutoModelForSequenceClassification, a raw InferenceSession and the loader agree", async () => {
