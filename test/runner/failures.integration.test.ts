@@ -97,7 +97,7 @@ test("with allow-errors every cell after an error runs (no cascade of aborts as 
 test("while(true){} times out: SIGINT interrupts it and the timeout is reported with the cell", () => {
   const error = failure("strict/busy-loop", CellTimeoutError);
   assert.equal(error.killed, false);
-  assert.match(error.message, new RegExp(`cell 1 timed out after ${LOOP_TIMEOUT_S} s \\(the kernel was interrupted\\)`));
+  assert.match(error.message, new RegExp(`In \\[1\\] \\(cell 1\\) timed out after ${LOOP_TIMEOUT_S} s \\(the kernel was interrupted\\)`));
   assert.match(error.message, /while \(true\) \{\}/);
   assert.match(error.stderr, /Script execution was interrupted by `SIGINT`/);
   assert.equal((cellOf(error, 0).outputs[0] as { text: string }).text, "spinning\n");
