@@ -65,12 +65,16 @@ export async function prepareOutDir(dir: string, notebooks: readonly string[] = 
   }
   // access(W_OK) says yes to root even on read-only mounts, so really create a file.
   const probe = join(dir, `.write-test-${process.pid}-${randomBytes(4).toString("hex")}`);
+  // Removed at exit too: an interrupt can land between writing and removing it.
+  inFlight.add(probe);
   try {
     await writeFile(probe, "", { flag: "wx" });
   } catch (error) {
     throw new OutputDirError(dir, `is not writable (${describeFsError(error)}); choose another --out`);
+  } finally {
+    await rm(probe, { force: true });
+    inFlight.delete(probe);
   }
-  await rm(probe, { force: true });
 }
 
 /**
