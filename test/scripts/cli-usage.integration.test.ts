@@ -19,7 +19,7 @@ const COMMANDS = {
 };
 
 function run(script: string, args: string[]) {
-  return spawnSync(process.execPath, [TSX, script, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  return spawnSync(process.execPath, [TSX, script, ...args], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
 }
 
 test("parseCommandLine turns an unknown option and a missing value into UsageError naming the option", () => {
