@@ -55,12 +55,13 @@ export function kernelArgv(projectRoot: string, js: boolean): string[] {
 }
 
 /**
- * Points the kernelspecs `tslab install` wrote at the launcher instead of the tslab binary, which would run any
- * node_modules/tslab found above the notebook's folder. Written atomically.
+ * Points the kernelspec `tslab install` wrote at the launcher instead of the tslab binary, which would run any
+ * node_modules/tslab found above the notebook's folder. Written atomically. Only `tslab`: the `jslab` that tslab's
+ * installer adds is removed again, and one the user had before is left exactly as it was.
  */
 function pinKernelspecs(tslabKernelJson: string, projectRoot: string): void {
   const kernels = path.dirname(path.dirname(tslabKernelJson));
-  for (const [name, js] of [["tslab", false], ["jslab", true]] as const) {
+  for (const [name, js] of [["tslab", false]] as const) {
     const file = path.join(kernels, name, "kernel.json");
     if (!fs.existsSync(file)) continue;
     const spec = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
