@@ -170,13 +170,19 @@ test("the whole workbook executes offline, every cell of every notebook", () => 
   console.log(`# workbook timings: ${timings}; total ${workbook.seconds.toFixed(1)} s`);
 });
 
+/** An output's text as a reader sees it: nbformat on disk keeps multi-line strings as lists of lines. */
+function outputText(o: { output_type: string; text?: unknown; data?: Record<string, unknown> }): string {
+  const joined = (v: unknown) => (Array.isArray(v) ? v.join("") : String(v ?? ""));
+  return o.output_type === "stream" ? joined(o.text) : o.data ? joined(o.data["text/plain"]) : "";
+}
+
 for (const name of names) {
   test(`${name}: the executed copy shows what a learner should see, with no failed check and no stderr`, () => {
     const notebook = executedNotebook(workbook, name);
     const outputs = notebook.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : []));
     const stderr = outputs.filter((o) => o.output_type === "stream" && o.name === "stderr");
     assert.deepEqual(stderr, [], `${name} wrote to stderr`);
-    const text = outputs.map((o) => (o.output_type === "stream" ? o.text : "data" in o ? String(o.data["text/plain"] ?? "") : "")).join("\n");
+    const text = outputs.map(outputText).join("\n");
     assert.doesNotMatch(text, /check failed/);
     assert.doesNotMatch(text, /\b\d+n\b/, "no BigInt literal like 101n in any output");
     assert.match(text, /✓ /, "the notebook checks itself");
@@ -185,7 +191,7 @@ for (const name of names) {
     for (const pattern of wanted) assert.match(text, pattern, `${name} should show ${pattern}`);
     // Figures aside: their text/plain face is a summary for consoles, not what the book's column shows.
     const textOutputs = outputs.filter((o) => !("data" in o && PLOTLY_MIME in o.data));
-    const lines = textOutputs.flatMap((o) => (o.output_type === "stream" ? o.text : "data" in o ? String(o.data["text/plain"] ?? "") : "").split("\n"));
+    const lines = textOutputs.flatMap((o) => outputText(o).split("\n"));
     assert.deepEqual(lines.filter((line) => [...line].length > 100), [], `${name}: text output lines over 100 characters`);
     assert.equal(text.match(/^Model: /gm)?.length, 1, `${name} prints its model banner once`);
   });
