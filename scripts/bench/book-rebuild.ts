@@ -1,10 +1,10 @@
 // Rebuilding the book after one notebook changed, against running that notebook alone: `npm run book` re-executes
 // only notebooks whose source or helper hash changed, so its rebuild should cost little more than the one run.
-// Everything happens in a scratch folder the bench makes, marks and deletes; the user's notebooks/ and build/book
-// are never read for writing, and the touched notebook is a scratch copy.
+// Everything happens in a scratch folder the bench makes, marks and deletes, under build/ because the notebooks
+// import "@huggingface/transformers" from the project's node_modules above them; the user's notebooks/ and
+// build/book are never written, and the touched notebook is a scratch copy.
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { projectRoot } from "../../src/model";
 import { markerOf, markOutputDir } from "../output-dir";
@@ -65,9 +65,10 @@ export async function alternateRounds(repeat: RepeatOptions, run: (side: Side, r
   return measured;
 }
 
-/** A scratch folder under the system's temporary folder, marked as the bench's. */
-export function makeScratch(): string {
-  const dir = mkdtempSync(join(tmpdir(), "bench-book-"));
+/** A new scratch folder in `parent` (created if needed), marked as the bench's. */
+export function makeScratch(parent: string): string {
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, ".bench-book-"));
   markOutputDir(dir, BENCH_TOOL);
   return dir;
 }
@@ -132,7 +133,7 @@ export async function benchBookRebuild(options: BookRebuildOptions): Promise<Boo
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new Error(`two notebooks are named ${duplicate}: the book's scratch copy needs distinct file names`);
   const touched = pickTouched(names, options.touch);
-  const scratch = makeScratch();
+  const scratch = makeScratch(join(projectRoot(), "build"));
   try {
     const notebooksDir = join(scratch, "notebooks");
     mkdirSync(notebooksDir);

@@ -52,8 +52,9 @@ test("a rebuild counts only when the book executed exactly the touched notebook"
 });
 
 test("the scratch folder is the bench's: deleted while it carries the bench's marker, otherwise left alone", (t) => {
-  const scratch = makeScratch();
-  t.after(() => rmSync(scratch, { recursive: true, force: true }));
+  const parent = mkdtempSync(join(tmpdir(), "bench-book-test-"));
+  t.after(() => rmSync(parent, { recursive: true, force: true }));
+  const scratch = makeScratch(join(parent, "build"));
   assert.equal(markerOf(scratch), BENCH_TOOL);
   writeFileSync(join(scratch, "made.txt"), "x");
   assert.equal(removeScratch(scratch), true);
