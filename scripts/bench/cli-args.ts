@@ -10,7 +10,7 @@ export interface BenchCliOptions {
   quick: boolean;
   /** Where the JSON goes (default build/bench.json; with --quick, build/bench-quick.json). */
   out: string;
-  /** Leave out the runner vs nbclient figures (they execute notebooks, the slowest part). */
+  /** Leave out the runner vs nbclient and book-rebuild figures (they execute notebooks, the slowest part). */
   skipNotebooks: boolean;
   /** Notebooks for the runner vs nbclient figures, as given; empty = every notebooks/*.ipynb (the quick run: one tiny notebook). */
   notebooks: string[];
@@ -27,12 +27,12 @@ export const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--skip-not
 
 Measures the workbook's steps against their peers on this machine, prints the figures and writes them as JSON.
 
-  NOTEBOOK           notebooks the runner and nbclient execute (default: every notebooks/*.ipynb;
-                     with --quick: one generated one-cell notebook)
+  NOTEBOOK           notebooks the runner and nbclient execute, and the book-rebuild figure copies
+                     (default: every notebooks/*.ipynb; with --quick: one generated one-cell notebook)
   --quick            few repeats and small sizes: a smoke run whose timings mean little
   --out FILE         where to write the JSON, atomically (default: ${DEFAULT_OUT};
                      with --quick: ${DEFAULT_QUICK_OUT}, so a smoke run never replaces the real figures)
-  --skip-notebooks   leave out the runner vs nbclient figures (the notebooks take minutes)
+  --skip-notebooks   leave out the runner vs nbclient and book-rebuild figures (they take minutes)
   -h, --help         show this help
 
 Environment: WORKBOOK_MODEL picks the model as in the notebooks; PYTHON the interpreter with nbclient

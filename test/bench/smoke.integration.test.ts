@@ -105,3 +105,12 @@ test("the runner is measured against nbclient when nbclient is installed, and sk
   if (problem) assert.ok(report.skipped.some((s) => s.id === "runner-vs-nbclient"));
   assert.ok(figure("workbook-peak-rss").subject.median > 50, "a tslab kernel and the runner take more than 50 MB");
 });
+
+test("the book is rebuilt after touching the one notebook and timed against that notebook alone; its scratch folder is gone", () => {
+  const f = figure("book-rebuild");
+  assert.deepEqual([f.subject.label, f.peer?.label, f.target?.max, f.target?.enoughRuns], ["book", "alone", 1.3, false]);
+  assert.deepEqual([f.notes.touched, f.notes.notebooks], ["tiny.ipynb", 1]);
+  assert.deepEqual(report.repeats.book, { runs: 1, warmup: 0 });
+  const left = readdirSync(join(ROOT, "build")).filter((name) => name.startsWith(".bench-book-"));
+  assert.deepEqual(left, [], "the bench deletes the scratch folder it made");
+});
