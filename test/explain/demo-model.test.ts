@@ -4,7 +4,8 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Tensor } from "@huggingface/transformers";
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from "../../src/fixtures/distilbert/lexicon";
-import { inspectModel, type InspectedModel } from "../../src/onnx";
+import * as fs from "node:fs";
+import { inspectModelBytes, type InspectedModel } from "../../src/onnx";
 import { loadSentimentModel, type SentimentModel } from "../../src/model";
 import { logitLens, occlusion, shapleyValues, type BatchInputs, type Forward } from "../../src/explain";
 import { idsToTokens } from "../../src/pipeline/tokens";
@@ -16,7 +17,9 @@ let inspected: InspectedModel;
 
 before(async () => {
   workbook = await loadSentimentModel({ env: { WORKBOOK_MODEL: "offline" } });
-  inspected = await inspectModel(workbook.onnxPath("fp32"));
+  // Its own session, not inspectModel's cache: unit files share a process, and another may clear that cache.
+  const file = workbook.onnxPath("fp32");
+  inspected = await inspectModelBytes(fs.readFileSync(file), { modelFile: file });
 });
 
 const idsOf = (text: string) => (workbook.tokenizer(text).input_ids.tolist() as bigint[][])[0].map(Number);

@@ -1,3 +1,5 @@
+// Runs in a process of its own (an integration file): it clears inspectModel's module-level cache, whose sessions
+// unit files sharing a process may be using.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
