@@ -66,9 +66,9 @@ export interface FigureSpec {
 
 /** The model the figures were measured on. */
 export interface ModelInfo {
-  /** True for a real checkpoint (Hub or local directory), false for the offline demo fixture. */
+  /** True for a real checkpoint (Hub or local directory), false for the offline demo model. */
   readonly real: boolean;
-  /** `hub`, `directory` or `fixture`, as `selectModel` says. */
+  /** `hub`, `directory` or `demo`, as `selectModel` says. */
   readonly kind: string;
   readonly name: string;
   readonly banner: string;
@@ -183,7 +183,7 @@ export function formatReport(report: BenchReport): string {
   const { machine, versions, model } = report;
   const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(" ");
   const lines = [
-    `Model: ${model.real ? "real checkpoint" : "offline demo fixture (not the real checkpoint: its timings are not DistilBERT's)"} — ${model.name}`,
+    `Model: ${model.real ? "real checkpoint" : "offline demo model (not the real checkpoint: its timings are not DistilBERT's)"} — ${model.name}`,
     `Machine: ${machine.cores} cores (${machine.cpuModel}), load average ${load(machine.loadAverage.start)} at start, ${load(machine.loadAverage.end)} at end`,
     `Versions: Node ${versions.node}, onnxruntime-node ${versions.onnxruntimeNode}, transformers.js ${versions.transformers}, tslab ${versions.tslab}` +
       (versions.nbclient ? `, nbclient ${versions.nbclient} (Python ${versions.python})` : ""),

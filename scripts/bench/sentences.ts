@@ -1,7 +1,7 @@
 // A fixed, reproducible set of English-like sentences of mixed length for throughput figures: same seed,
 // same sentences, on every machine, so runs can be compared.
-import { SeededRandom } from "../../src/fixtures/distilbert/random";
-import { NEGATIVE_WORDS, POSITIVE_WORDS } from "../../src/fixtures/distilbert/lexicon";
+import { SeededRandom } from "../../src/demo-models/distilbert/random";
+import { NEGATIVE_WORDS, POSITIVE_WORDS } from "../../src/demo-models/distilbert/lexicon";
 
 const FILLER = (
   "the a an this that it was is were be been very really quite so too not never and but or because although " +

@@ -81,13 +81,13 @@ export interface BenchOptions {
 
 function modelInfo(model: SentimentModel): ModelInfo {
   const choice: ModelChoice = model.choice;
-  const name = choice.kind === "hub" ? choice.id : choice.kind === "fixture" ? choice.name : choice.dir;
-  return { real: choice.kind !== "fixture", kind: choice.kind, name, banner: model.banner };
+  const name = choice.kind === "hub" ? choice.id : choice.kind === "demo" ? choice.name : choice.dir;
+  return { real: choice.kind !== "demo", kind: choice.kind, name, banner: model.banner };
 }
 
 /** The notebooks' environment: the same model the bench measured (the demo one without asking the Hub again). */
 function notebookEnv(env: NodeJS.ProcessEnv, choice: ModelChoice): NodeJS.ProcessEnv {
-  return choice.kind === "fixture" ? { ...env, WORKBOOK_MODEL: "offline" } : { ...env };
+  return choice.kind === "demo" ? { ...env, WORKBOOK_MODEL: "offline" } : { ...env };
 }
 
 const MB = 2 ** 20;

@@ -47,7 +47,7 @@ export function detectModel(notebook: Notebook): ModelNote {
   if (recorded && typeof recorded === "object") {
     const fields = recorded as Record<string, unknown>;
     const label = [fields.banner, fields.label, fields.id, fields.name].find((v): v is string => typeof v === "string" && v.trim() !== "");
-    if (label) return { text: label.trim(), kind: fields.kind === "fixture" || kindOf(label) === "demo" ? "demo" : "checkpoint", source: "metadata" };
+    if (label) return { text: label.trim(), kind: fields.kind === "demo" || kindOf(label) === "demo" ? "demo" : "checkpoint", source: "metadata" };
   }
   const lines = outputLines(notebook);
   const line = lines.find((l) => /^model:/i.test(l)) ?? lines.find((l) => DEMO.test(l)) ?? lines.find((l) => /\bmodel\b/i.test(l) && HUB_ID.test(l));

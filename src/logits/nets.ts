@@ -3,11 +3,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Tensor } from "@huggingface/transformers";
-import { SENTIMENT_FIXTURE_NAME } from "../fixtures/sentiment";
-import { SOFTMAX_NET_FILES, SOFTMAX_NETS_FIXTURE_NAME, type GlyphDataset, type GlyphSplit, type SoftmaxNetConfig } from "../fixtures/softmax-nets";
-import { ensureFixture } from "../model/fixture";
+import { SENTIMENT_DEMO_MODEL_NAME } from "../demo-models/sentiment";
+import { SOFTMAX_NET_FILES, SOFTMAX_NETS_DEMO_MODEL_NAME, type GlyphDataset, type GlyphSplit, type SoftmaxNetConfig } from "../demo-models/softmax-nets";
+import { ensureDemoModel } from "../model/demo-model";
 import type { SentimentModel } from "../model/load";
-import { fixtureDir, projectRoot } from "../model/paths";
+import { demoModelDir, projectRoot } from "../model/paths";
 import { makeTensor } from "../tensor/types";
 import { appendSoftmax } from "./append-softmax";
 
@@ -72,26 +72,26 @@ function sourceLines(name: string, source: string): string[] {
   return at < 0 ? [`  ${name}: ${source}`] : [`  ${name}: ${source.slice(0, at)}`, `    ${source.slice(at + 1)}`];
 }
 
-/** Is this the offline demo classifier in its usual place, which the fixture's softmax version was made from? */
+/** Is this the offline demo classifier in its usual place, which the demo model's softmax version was made from? */
 function isDemoClassifier(sentiment: Pick<SentimentModel, "choice">): boolean {
   const { choice } = sentiment;
-  return choice.kind === "fixture" && choice.name === SENTIMENT_FIXTURE_NAME && path.resolve(choice.dir) === fixtureDir(SENTIMENT_FIXTURE_NAME);
+  return choice.kind === "demo" && choice.name === SENTIMENT_DEMO_MODEL_NAME && path.resolve(choice.dir) === demoModelDir(SENTIMENT_DEMO_MODEL_NAME);
 }
 
 /**
- * The softmax-ended networks, built by `npm run fixtures` if needed. For the demo sentiment model the fixture's
+ * The softmax-ended networks, built by `npm run demo-models` if needed. For the demo sentiment model the demo model's
  * file is used; for any other checkpoint (the Hub's, a local directory) its fp32 graph gets the same Softmax
  * appended in memory, so the notebook's numbers are that checkpoint's.
  */
 export function loadSoftmaxNets(sentiment: Pick<SentimentModel, "choice" | "onnxPath" | "id2label">): SoftmaxNets {
-  const dir = ensureFixture(SOFTMAX_NETS_FIXTURE_NAME).dir;
+  const dir = ensureDemoModel(SOFTMAX_NETS_DEMO_MODEL_NAME).dir;
   const read = (file: string) => fs.readFileSync(path.join(dir, file));
   const readJson = <T>(file: string) => JSON.parse(read(file).toString("utf8")) as T;
   let sentimentNet: SoftmaxNet;
   if (isDemoClassifier(sentiment)) {
     sentimentNet = {
       bytes: read(SOFTMAX_NET_FILES.sentiment),
-      source: `${shown(path.join(dir, SOFTMAX_NET_FILES.sentiment))} (the demo classifier with a Softmax appended by npm run fixtures)`,
+      source: `${shown(path.join(dir, SOFTMAX_NET_FILES.sentiment))} (the demo classifier with a Softmax appended by npm run demo-models)`,
       labels: labelsOf(readJson<SoftmaxNetConfig>(SOFTMAX_NET_FILES.sentimentConfig).id2label),
     };
   } else {
@@ -119,9 +119,9 @@ export interface GlyphNet {
   readonly banner: string;
 }
 
-/** The 8×8 stroke classifier that ends in a Softmax, and its made-up dataset, built by `npm run fixtures` if needed. */
+/** The 8×8 stroke classifier that ends in a Softmax, and its made-up dataset, built by `npm run demo-models` if needed. */
 export function loadGlyphNet(): GlyphNet {
-  const dir = ensureFixture(SOFTMAX_NETS_FIXTURE_NAME).dir;
+  const dir = ensureDemoModel(SOFTMAX_NETS_DEMO_MODEL_NAME).dir;
   const read = (file: string) => fs.readFileSync(path.join(dir, file));
   const readJson = <T>(file: string) => JSON.parse(read(file).toString("utf8")) as T;
   const glyphsConfig = readJson<SoftmaxNetConfig>(SOFTMAX_NET_FILES.glyphsConfig);

@@ -26,7 +26,7 @@ export function modelBanner(choice: ModelChoice, wording: BannerWording = COURSE
         ? `Model: ${choice.id}, ${wording.defaultCheckpoint} (Hugging Face Hub${cached}).`
         : `Model: ${choice.id} (Hugging Face Hub${cached}; ${choice.reason}): numbers will differ from ${wording.reference}.`;
     }
-    case "fixture":
+    case "demo":
       return choice.hubProblem
         ? `Model: offline demo model ${choice.name}, because the Hugging Face Hub cannot be reached (${choice.hubProblem}): ` +
             `its numbers differ from the course. Set WORKBOOK_MODEL=offline to skip the Hub check.`

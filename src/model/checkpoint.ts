@@ -2,12 +2,12 @@ import * as fs from "node:fs";
 import { COURSE_CHECKPOINT } from "../course/reference";
 import { wrapText } from "../plot/text";
 import { modelBanner } from "./banner";
-import { ensureFixture } from "./fixture";
+import { ensureDemoModel } from "./demo-model";
 import {
   checkModelDirectory, DEFAULT_HUB_TIMEOUT_MS, fallbackChoice, fetchOnnxFiles, hubProblem, isHubModelCached, loadFailure,
   localFile, ONNX_FILES, onnxPathOf, type OnnxKind,
 } from "./load";
-import { fixtureDir } from "./paths";
+import { demoModelDir } from "./paths";
 import { chooseModel, type Env, type ModelChoice } from "./select";
 import { applyTransformersEnv } from "./transformers-env";
 
@@ -21,7 +21,7 @@ export interface Checkpoint {
   banner: string;
   /** True for the course's own checkpoint: its numbers must be the course's. */
   isCourseCheckpoint: boolean;
-  /** True for the offline demo model this project builds (`npm run fixtures`). */
+  /** True for the offline demo model this project builds (`npm run demo-models`). */
   isDemoModel: boolean;
   /** Local path of its ONNX file of that kind (`fp32` unless asked), downloaded first for a Hub model that lacks it. */
   onnxFile(kind?: OnnxKind): Promise<string>;
@@ -53,7 +53,7 @@ export async function chooseCheckpoint(options: CheckpointOptions = {}): Promise
       if (problem !== null) choice = fallbackChoice(problem);
     }
   }
-  if (choice.kind === "fixture") ensureFixture(choice.name, choice.dir === fixtureDir(choice.name) ? {} : { dir: choice.dir });
+  if (choice.kind === "demo") ensureDemoModel(choice.name, choice.dir === demoModelDir(choice.name) ? {} : { dir: choice.dir });
   if (choice.kind === "directory") checkModelDirectory(choice.dir);
   applyTransformersEnv(choice);
   const chosen = choice;
@@ -62,7 +62,7 @@ export async function chooseCheckpoint(options: CheckpointOptions = {}): Promise
     choice: chosen,
     banner: wrapText(modelBanner(chosen)),
     isCourseCheckpoint: chosen.kind === "hub" && chosen.id === COURSE_CHECKPOINT,
-    isDemoModel: chosen.kind === "fixture",
+    isDemoModel: chosen.kind === "demo",
     async onnxFile(kind: OnnxKind = "fp32") {
       await fetchOnnxFiles(chosen, [kind]);
       return onnxPathOf(chosen, kind);

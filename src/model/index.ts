@@ -1,5 +1,5 @@
-export { projectRoot, buildDir, modelsDir, hubCacheDir, fixtureDir } from "./paths";
-export { ensureFixture, type EnsuredFixture } from "./fixture";
+export { projectRoot, buildDir, modelsDir, hubCacheDir, demoModelDir } from "./paths";
+export { ensureDemoModel, type EnsuredDemoModel } from "./demo-model";
 export {
   selectModel, chooseModel, DEFAULT_HUB_MODEL, DEFAULT_HUB_ENDPOINT, OFFLINE_KEYWORD, type ModelChoice, type Env,
 } from "./select";

@@ -9,12 +9,12 @@ import {
   type PreTrainedModel,
   type PreTrainedTokenizer,
 } from "@huggingface/transformers";
-import { SENTIMENT_FIXTURE_NAME } from "../fixtures/sentiment";
+import { SENTIMENT_DEMO_MODEL_NAME } from "../demo-models/sentiment";
 import { wrapText } from "../plot/text";
 import { modelBanner } from "./banner";
 import { firstLine, ModelLoadError } from "./errors";
-import { ensureFixture } from "./fixture";
-import { fixtureDir } from "./paths";
+import { ensureDemoModel } from "./demo-model";
+import { demoModelDir } from "./paths";
 import { chooseModel, OFFLINE_KEYWORD, type Env, type ModelChoice } from "./select";
 import { applyTransformersEnv } from "./transformers-env";
 
@@ -110,8 +110,8 @@ export function checkModelDirectory(dir: string, dtype: ModelDtype = "fp32"): vo
 /** What to do about a failure, depending on where the model came from. */
 function fixHint(choice: ModelChoice): string {
   switch (choice.kind) {
-    case "fixture":
-      return `rebuild it with \`npm run fixtures\``;
+    case "demo":
+      return `rebuild it with \`npm run demo-models\``;
     case "directory":
       return `replace the damaged file (re-export the model), or set WORKBOOK_MODEL=${OFFLINE_KEYWORD} for the demo model`;
     case "hub":
@@ -165,7 +165,7 @@ export function loadFailure(choice: ModelChoice, file: string, error: unknown): 
 }
 
 async function loadParts(choice: ModelChoice, dtype: ModelDtype): Promise<Parts> {
-  if (choice.kind === "fixture") ensureFixture(choice.name, choice.dir === fixtureDir(choice.name) ? {} : { dir: choice.dir });
+  if (choice.kind === "demo") ensureDemoModel(choice.name, choice.dir === demoModelDir(choice.name) ? {} : { dir: choice.dir });
   if (choice.kind === "directory") checkModelDirectory(choice.dir, dtype);
   applyTransformersEnv(choice);
   const { source } = choice;
@@ -183,12 +183,12 @@ async function loadParts(choice: ModelChoice, dtype: ModelDtype): Promise<Parts>
   return { config, tokenizer, model };
 }
 
-/** The fixture stands in for the default checkpoint when the Hub cannot be reached. */
+/** The demo model stands in for the default checkpoint when the Hub cannot be reached. */
 export function fallbackChoice(problem: string): ModelChoice {
-  const dir = fixtureDir(SENTIMENT_FIXTURE_NAME);
+  const dir = demoModelDir(SENTIMENT_DEMO_MODEL_NAME);
   return {
-    kind: "fixture",
-    name: SENTIMENT_FIXTURE_NAME,
+    kind: "demo",
+    name: SENTIMENT_DEMO_MODEL_NAME,
     dir,
     source: dir,
     reason: "fallback",

@@ -34,7 +34,7 @@ export function buildDir(): string {
   return path.join(projectRoot(), "build");
 }
 
-/** `build/models/`: the fixture model directories, and transformers.js's `env.localModelPath`. */
+/** `build/models/`: the demo model directories, and transformers.js's `env.localModelPath`. */
 export function modelsDir(): string {
   return path.join(buildDir(), "models");
 }
@@ -54,8 +54,8 @@ export function hubCacheDir(env: Env = process.env): string {
   return requested ? path.resolve(projectRoot(), expandHome(requested)) : path.join(buildDir(), "hf-cache");
 }
 
-/** The directory a fixture is built into: `build/models/<name>/`. */
-export function fixtureDir(name: string): string {
-  if (!/^[\w.-]+$/.test(name) || name.startsWith(".")) throw new Error(`"${name}" is not a fixture name (letters, digits, "-", "_", "." only)`);
+/** The directory a demo model is built into: `build/models/<name>/`. */
+export function demoModelDir(name: string): string {
+  if (!/^[\w.-]+$/.test(name) || name.startsWith(".")) throw new Error(`"${name}" is not a demo model name (letters, digits, "-", "_", "." only)`);
   return path.join(modelsDir(), name);
 }

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { SENTIMENT_FIXTURE_NAME } from "../fixtures/sentiment";
+import { SENTIMENT_DEMO_MODEL_NAME } from "../demo-models/sentiment";
 import { ModelSelectionError } from "./errors";
-import { expandHome, fixtureDir, hubCacheDir, projectRoot } from "./paths";
+import { expandHome, demoModelDir, hubCacheDir, projectRoot } from "./paths";
 import { applyTransformersEnv } from "./transformers-env";
 
 /** The checkpoint the course uses, as transformers.js loads it from the Hugging Face Hub. */
@@ -23,7 +23,7 @@ export type ModelChoice =
       kind: "hub";
       id: string;
       source: string;
-      /** True for the course's checkpoint chosen by default: only then may loading fall back to the fixture. */
+      /** True for the course's checkpoint chosen by default: only then may loading fall back to the demo model. */
       isDefault: boolean;
       /** True when HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE forbid downloads: the files must already be cached. */
       offline: boolean;
@@ -33,12 +33,12 @@ export type ModelChoice =
       reason: string;
     }
   | {
-      kind: "fixture";
+      kind: "demo";
       name: string;
       dir: string;
       source: string;
       reason: string;
-      /** Set when the fixture stands in for the default checkpoint because the Hub could not be reached. */
+      /** Set when the demo model stands in for the default checkpoint because the Hub could not be reached. */
       hubProblem?: string;
     }
   | { kind: "directory"; dir: string; source: string; reason: string };
@@ -74,15 +74,15 @@ function endpointOf(env: Env): string {
   return endpoint.endsWith("/") ? endpoint : `${endpoint}/`;
 }
 
-function fixtureChoice(reason: string): ModelChoice {
-  const dir = fixtureDir(SENTIMENT_FIXTURE_NAME);
-  return { kind: "fixture", name: SENTIMENT_FIXTURE_NAME, dir, source: dir, reason };
+function demoModelChoice(reason: string): ModelChoice {
+  const dir = demoModelDir(SENTIMENT_DEMO_MODEL_NAME);
+  return { kind: "demo", name: SENTIMENT_DEMO_MODEL_NAME, dir, source: dir, reason };
 }
 
 function unknownValue(value: string): ModelSelectionError {
   return new ModelSelectionError(
     `WORKBOOK_MODEL="${value}" is not a value this workbook understands. Use WORKBOOK_MODEL=${OFFLINE_KEYWORD} for the demo model ` +
-      `built by \`npm run fixtures\`, a Hugging Face model id in owner/name form such as ${DEFAULT_HUB_MODEL}, ` +
+      `built by \`npm run demo-models\`, a Hugging Face model id in owner/name form such as ${DEFAULT_HUB_MODEL}, ` +
       `or the path of a model directory (absolute, or starting with ./); unset it for the default checkpoint.`,
   );
 }
@@ -97,8 +97,8 @@ export function chooseModel(env: Env = process.env): ModelChoice {
     kind: "hub", id, source: id, isDefault, offline: offline !== null, endpoint, cacheDir, reason: offline ? `${reason}, ${offline}` : reason,
   });
 
-  if (requested === "") return offline ? fixtureChoice(offline) : hub(DEFAULT_HUB_MODEL, true, "default");
-  if (requested.toLowerCase() === OFFLINE_KEYWORD) return fixtureChoice(`WORKBOOK_MODEL=${requested}`);
+  if (requested === "") return offline ? demoModelChoice(offline) : hub(DEFAULT_HUB_MODEL, true, "default");
+  if (requested.toLowerCase() === OFFLINE_KEYWORD) return demoModelChoice(`WORKBOOK_MODEL=${requested}`);
 
   // A command-line tool has already made a relative path absolute from where it was typed (see command-dir.ts);
   // one still relative here comes from a live kernel, whose working directory is notebooks/: the project root is
@@ -119,7 +119,7 @@ export function chooseModel(env: Env = process.env): ModelChoice {
 
 /**
  * The one place that picks the model: `WORKBOOK_MODEL` unset → the course's Hub checkpoint (the demo
- * fixture if `HF_HUB_OFFLINE=1`); `offline` → the fixture; an `owner/name` id or a directory → that.
+ * demo model if `HF_HUB_OFFLINE=1`); `offline` → the demo model; an `owner/name` id or a directory → that.
  * Also points transformers.js at the choice (cache in `build/hf-cache` or `WORKBOOK_HF_CACHE`, downloads on or off).
  */
 export function selectModel(env: Env = process.env): ModelChoice {

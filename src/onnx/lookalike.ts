@@ -40,7 +40,7 @@ export const DISTILBERT_SIZE_LOOKALIKE: LookalikeConfig = {
   ...SMALL_LOOKALIKE, vocab: 30522, hidden: 768, heads: 12, ffn: 3072, layers: 6, maxPositions: 512,
 };
 
-/** Deterministic uniform random numbers (mulberry32), so fixtures are the same on every run. */
+/** Deterministic uniform random numbers (mulberry32), so demo models are the same on every run. */
 function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -8,11 +8,11 @@ import {
   type PreTrainedModel,
   type PreTrainedTokenizer,
 } from "@huggingface/transformers";
-import { T5_FIXTURE_NAME } from "../fixtures/t5";
+import { T5_DEMO_MODEL_NAME } from "../demo-models/t5";
 import { modelBanner, type BannerWording } from "../model/banner";
 import { firstLine, ModelLoadError } from "../model/errors";
-import { ensureFixture } from "../model/fixture";
-import { fixtureDir } from "../model/paths";
+import { ensureDemoModel } from "../model/demo-model";
+import { demoModelDir } from "../model/paths";
 import { chooseModel, OFFLINE_KEYWORD, type Env, type ModelChoice } from "../model/select";
 import { applyTransformersEnv } from "../model/transformers-env";
 
@@ -54,14 +54,14 @@ export interface T5Model {
 
 /**
  * The T5 counterpart of the workbook's model choice (same variables, same rules, see `chooseModel`):
- * unset → Xenova/t5-small; `WORKBOOK_MODEL=offline` or `HF_HUB_OFFLINE=1` → the demo T5 fixture; an
+ * unset → Xenova/t5-small; `WORKBOOK_MODEL=offline` or `HF_HUB_OFFLINE=1` → the demo T5 demo model; an
  * explicit Hub id or directory is used as given and must be an encoder–decoder model.
  */
 export function chooseT5Model(env: Env = process.env): ModelChoice {
   const choice = chooseModel(env);
-  if (choice.kind === "fixture") {
-    const dir = fixtureDir(T5_FIXTURE_NAME);
-    return { ...choice, name: T5_FIXTURE_NAME, dir, source: dir };
+  if (choice.kind === "demo") {
+    const dir = demoModelDir(T5_DEMO_MODEL_NAME);
+    return { ...choice, name: T5_DEMO_MODEL_NAME, dir, source: dir };
   }
   if (choice.kind === "hub" && choice.isDefault) return { ...choice, id: T5_DEFAULT_HUB_MODEL, source: T5_DEFAULT_HUB_MODEL };
   return choice;
@@ -75,7 +75,7 @@ const T5_WORDING: BannerWording = { defaultCheckpoint: "this notebook's default 
  * since only its layout is t5-small's.
  */
 export function t5Banner(choice: ModelChoice, spec: Pick<T5Spec, "dModel" | "vocabSize">): string {
-  if (choice.kind !== "fixture") return modelBanner(choice, T5_WORDING);
+  if (choice.kind !== "demo") return modelBanner(choice, T5_WORDING);
   const sizes = `d_model ${spec.dModel}, vocab ${spec.vocabSize} instead of t5-small's 512 and 32128, so its numbers differ.`;
   return choice.hubProblem
     ? [
@@ -127,7 +127,7 @@ function specOf(config: PretrainedConfig, tokenizer: PreTrainedTokenizer): T5Spe
 
 /** Makes the choice loadable (builds the demo, checks a directory), points transformers.js at it, reads its config. */
 async function readT5Config(choice: ModelChoice): Promise<PretrainedConfig> {
-  if (choice.kind === "fixture") ensureFixture(choice.name, choice.dir === fixtureDir(choice.name) ? {} : { dir: choice.dir });
+  if (choice.kind === "demo") ensureDemoModel(choice.name, choice.dir === demoModelDir(choice.name) ? {} : { dir: choice.dir });
   if (choice.kind === "directory") checkT5Directory(choice.dir);
   applyTransformersEnv(choice);
   const config = await loadStep(choice, "config.json", () => AutoConfig.from_pretrained(choice.source));
@@ -173,8 +173,8 @@ export async function pickT5Checkpoint(options: { env?: Env; choice?: ModelChoic
     try {
       config = await readT5Config(choice);
     } catch (error) {
-      const dir = fixtureDir(T5_FIXTURE_NAME);
-      choice = { kind: "fixture", name: T5_FIXTURE_NAME, dir, source: dir, reason: "fallback", hubProblem: firstLine(error) };
+      const dir = demoModelDir(T5_DEMO_MODEL_NAME);
+      choice = { kind: "demo", name: T5_DEMO_MODEL_NAME, dir, source: dir, reason: "fallback", hubProblem: firstLine(error) };
     }
   }
   config ??= await readT5Config(choice);
@@ -201,7 +201,7 @@ export async function loadT5Model(options: { env?: Env; choice?: ModelChoice; lo
   const log = options.log ?? ((line: string) => console.warn(line));
   const picked = await pickT5Checkpoint(options);
   const { choice, config } = picked;
-  if (choice.kind === "fixture" && choice.hubProblem) log(picked.banner);
+  if (choice.kind === "demo" && choice.hubProblem) log(picked.banner);
   const tokenizer = await loadStep(choice, "tokenizer.json", () => AutoTokenizer.from_pretrained(choice.source));
   const model = await loadStep(choice, T5_ONNX_FILES.decoder, () => AutoModelForSeq2SeqLM.from_pretrained(choice.source, { config, dtype: "fp32" }));
   return {

@@ -81,7 +81,7 @@ function report(real: boolean): BenchReport {
     schema: 1, createdAt: "", command: "npm run bench", mode: "full",
     machine: { cores: 2, cpuModel: "cpu", totalMemoryBytes: 1, platform: "linux", arch: "x64", loadAverage: { start: [3.5, 2, 1], end: [4, 2, 1] } },
     versions: { node: "20", onnxruntimeNode: "1.30.0", transformers: "4.3.1", tslab: "1.0.22", python: null, nbclient: null },
-    model: { real, kind: real ? "hub" : "fixture", name: real ? "Xenova/x" : "demo", banner: "" },
+    model: { real, kind: real ? "hub" : "demo", name: real ? "Xenova/x" : "demo", banner: "" },
     repeats: {},
     figures: [
       makeFigure({ id: "walk", title: "walkthrough", unit: "ms", better: "lower", subject: { label: "by hand", samples: [2] }, peer: { label: "pipeline()", samples: [2] } }),
@@ -97,7 +97,7 @@ function report(real: boolean): BenchReport {
 
 test("the printed report says which model, the load, each figure, the throughput table and what was skipped", () => {
   const text = formatReport(report(false));
-  assert.match(text, /offline demo fixture/);
+  assert.match(text, /offline demo model/);
   assert.match(text, /2 cores .*load average 3\.50 2\.00 1\.00 at start/);
   assert.match(text, /walkthrough.*by hand:.*pipeline\(\):.*1\.000×.*│\s+2\.00 ms\s+│\s+2\.00 ms\s+│.*best:.*1\.000×/s);
   assert.match(text, /│\s+4 │\s+200 \(200–200\) │\s+300 \(300–300\) │\s+1\.50× │\s+1\.50× │\s+655 │\s+143 │\s+512 │/);

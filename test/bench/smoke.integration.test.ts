@@ -41,7 +41,7 @@ const figure = (id: string): Figure => {
 
 test("the quick bench exits 0, prints its table and names the model it measured", () => {
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /Model: offline demo fixture/);
+  assert.match(run.stdout, /Model: offline demo model/);
   assert.match(run.stdout, /│ course batch: hand-made\s+│[^\n]*\n│ walkthrough vs pipeline\(\)\s+│/, "the title wraps inside its column");
   assert.ok(run.stdout.split("\n").every((line) => [...line].length <= 100), "every line fits 100 columns");
   assert.match(run.stdout, /written: .*bench\.json/);
@@ -62,7 +62,7 @@ test("the machine and versions are recorded: cores, load average, Node, onnxrunt
   assert.equal(report.versions.node, process.versions.node);
   assert.equal(report.versions.onnxruntimeNode, packageVersion("onnxruntime-node"));
   assert.equal(report.versions.transformers, packageVersion("@huggingface/transformers"));
-  assert.deepEqual([report.model.real, report.model.kind], [false, "fixture"]);
+  assert.deepEqual([report.model.real, report.model.kind], [false, "demo"]);
 });
 
 test("every figure has median, min and max over its runs, and a finite positive ratio where it has a peer", () => {

@@ -9,7 +9,7 @@ import {
 } from "../../src/plot";
 
 export const HOSTILE = "<img src=x onerror=alert(1)>";
-export const DEMO_BANNER = "Model: offline demo model tiny-distilbert in build/fixtures/tiny (no network): a demo with the course's shapes, whose numbers differ from the course.";
+export const DEMO_BANNER = "Model: offline demo model tiny-distilbert in build/demo-models/tiny (no network): a demo with the course's shapes, whose numbers differ from the course.";
 export const HUB_BANNER = "Model: Xenova/distilbert-base-uncased-finetuned-sst-2-english, the course's checkpoint (Hugging Face Hub).";
 
 type Json = Record<string, unknown>;

@@ -50,7 +50,7 @@ test("usesCourseCheckpoint is true only for the course's Hub checkpoint", async 
   const { usesCourseCheckpoint, COURSE_CHECKPOINT } = await import("../../src/course");
   assert.equal(usesCourseCheckpoint({ kind: "hub", id: COURSE_CHECKPOINT }), true);
   assert.equal(usesCourseCheckpoint({ kind: "hub", id: "someone/other-model" }), false);
-  assert.equal(usesCourseCheckpoint({ kind: "fixture" }), false);
+  assert.equal(usesCourseCheckpoint({ kind: "demo" }), false);
 });
 
 test("checkAll prints one ✓ line for a group of passing checks, and throws the first failure of a group", () => {

@@ -1,9 +1,9 @@
 // The lens and the attributions on the offline demo model, whose reasons are known: it was built by hand
-// from a word list (src/fixtures/distilbert/lexicon.ts).
+// from a word list (src/demo-models/distilbert/lexicon.ts).
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Tensor } from "@huggingface/transformers";
-import { NEGATIVE_WORDS, POSITIVE_WORDS } from "../../src/fixtures/distilbert/lexicon";
+import { NEGATIVE_WORDS, POSITIVE_WORDS } from "../../src/demo-models/distilbert/lexicon";
 import * as fs from "node:fs";
 import { inspectModelBytes, type InspectedModel } from "../../src/onnx";
 import { loadSentimentModel, type SentimentModel } from "../../src/model";

@@ -69,7 +69,7 @@ export async function withLock<T>(lockDir: string, work: () => Promise<T>): Prom
   }
 }
 
-/** The same for synchronous work (the fixture builders are synchronous); waits without spinning the CPU. */
+/** The same for synchronous work (the demo model builders are synchronous); waits without spinning the CPU. */
 export function withLockSync<T>(lockDir: string, work: () => T): T {
   const deadline = Date.now() + WAIT_MS;
   const pause = new Int32Array(new SharedArrayBuffer(4));

@@ -154,7 +154,7 @@ export function workbookKey(): string {
   for (const dir of ["dist", path.join("scripts", "runner")]) for (const file of filesUnder(path.join(root, dir))) add(file);
   add(path.join(root, "package-lock.json"));
   // Each demo model's manifest holds the hashes of its files and sources.
-  for (const file of filesUnder(modelsDir()).filter((f) => path.basename(f) === "fixture-manifest.json")) add(file);
+  for (const file of filesUnder(modelsDir()).filter((f) => path.basename(f) === "demo-model-manifest.json")) add(file);
   return hash.digest("hex").slice(0, 16);
 }
 

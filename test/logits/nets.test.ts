@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
-import { SOFTMAX_NET_FILES } from "../../src/fixtures/softmax-nets";
+import { SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
+import { SOFTMAX_NET_FILES } from "../../src/demo-models/softmax-nets";
 import { glyphArt, glyphImages, loadGlyphNet, loadSoftmaxNets } from "../../src/logits";
 import { type ModelChoice } from "../../src/model";
 import { demoModel } from "../helpers/demo-model";
@@ -12,17 +12,17 @@ import { demoModel } from "../helpers/demo-model";
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "softmax-nets-"));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-const demoDir = demoModel(SENTIMENT_FIXTURE_NAME);
+const demoDir = demoModel(SENTIMENT_DEMO_MODEL_NAME);
 const id2label = { 0: "NEGATIVE", 1: "POSITIVE" };
-const demoChoice: ModelChoice = { kind: "fixture", name: SENTIMENT_FIXTURE_NAME, dir: demoDir, source: demoDir, reason: "test" };
+const demoChoice: ModelChoice = { kind: "demo", name: SENTIMENT_DEMO_MODEL_NAME, dir: demoDir, source: demoDir, reason: "test" };
 
-test("with the demo classifier, loadSoftmaxNets uses the fixture's files and says so", () => {
-  const nets = loadSoftmaxNets({ choice: demoChoice, onnxPath: () => assert.fail("the fixture's file should be used"), id2label });
+test("with the demo classifier, loadSoftmaxNets uses the demo model's files and says so", () => {
+  const nets = loadSoftmaxNets({ choice: demoChoice, onnxPath: () => assert.fail("the demo model's file should be used"), id2label });
   const shipped = fs.readFileSync(path.join(demoModel("softmax-nets"), SOFTMAX_NET_FILES.sentiment));
   assert.ok(Buffer.from(nets.sentiment.bytes).equals(shipped));
   assert.deepEqual(nets.sentiment.labels, ["NEGATIVE", "POSITIVE"]);
   assert.deepEqual(nets.glyphs.labels, ["vertical", "horizontal", "falling diagonal", "rising diagonal"]);
-  assert.match(nets.banner, /^Softmax-ended models:\n  sentiment: build\/models\/softmax-nets\/sentiment\/model\.onnx\n    \(the demo classifier with a Softmax appended by npm run fixtures\)\n  glyphs: build\/models\/softmax-nets\/glyphs\/model\.onnx\n/);
+  assert.match(nets.banner, /^Softmax-ended models:\n  sentiment: build\/models\/softmax-nets\/sentiment\/model\.onnx\n    \(the demo classifier with a Softmax appended by npm run demo-models\)\n  glyphs: build\/models\/softmax-nets\/glyphs\/model\.onnx\n/);
   assert.deepEqual(nets.banner.split("\n").filter((line) => line.length > 100), []);
   assert.deepEqual(nets.glyphData.test.images.dims, [200, 1, 8, 8]);
   assert.deepEqual(nets.glyphData.unusual.images.dims, [12, 1, 8, 8]);

@@ -6,19 +6,19 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { AutoModelForSequenceClassification, AutoTokenizer, env as transformersEnv, pipeline } from "@huggingface/transformers";
-import { chooseCheckpoint, ensureFixture, ModelLoadError } from "../../src/model";
-import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
+import { chooseCheckpoint, ensureDemoModel, ModelLoadError } from "../../src/model";
+import { SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
 import { COURSE_SENTENCES } from "../../src/course";
 import { deadEndpoint, serveAsHub, type LocalHub } from "../helpers/local-hub";
 
 const SERVED_ID = "workbook-test/checkpoint-demo";
-let fixture: string;
+let modelDir: string;
 let hub: LocalHub;
 let cacheDir: string;
 
 before(async () => {
-  fixture = ensureFixture(SENTIMENT_FIXTURE_NAME).dir;
-  hub = await serveAsHub(SERVED_ID, fixture);
+  modelDir = ensureDemoModel(SENTIMENT_DEMO_MODEL_NAME).dir;
+  hub = await serveAsHub(SERVED_ID, modelDir);
   cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "checkpoint-cache-"));
 });
 after(async () => {
@@ -28,11 +28,11 @@ after(async () => {
 
 test("WORKBOOK_MODEL=offline gives the demo model's directory, which pipeline() and from_pretrained() load", async () => {
   const chosen = await chooseCheckpoint({ env: { WORKBOOK_MODEL: "offline" } });
-  assert.equal(chosen.checkpoint, fixture);
+  assert.equal(chosen.checkpoint, modelDir);
   assert.equal(chosen.isDemoModel, true);
   assert.equal(chosen.isCourseCheckpoint, false);
   assert.equal(transformersEnv.allowRemoteModels, false, "the demo model never downloads");
-  assert.equal(await chosen.onnxFile(), path.join(fixture, "onnx", "model.onnx"));
+  assert.equal(await chosen.onnxFile(), path.join(modelDir, "onnx", "model.onnx"));
   assert.ok(chosen.banner.split("\n").every((line) => line.length <= 100), chosen.banner);
   const classifier = await pipeline("sentiment-analysis", chosen.checkpoint);
   const tokenizer = await AutoTokenizer.from_pretrained(chosen.checkpoint);
@@ -56,7 +56,7 @@ test("a Hub id is handed over as the id; onnxFile downloads the ONNX file into t
   assert.equal(chosen.isDemoModel, false);
   const file = await chosen.onnxFile();
   assert.equal(file, path.join(cacheDir, "workbook-test", "checkpoint-demo", "onnx", "model.onnx"));
-  assert.deepEqual(fs.readFileSync(file), fs.readFileSync(path.join(fixture, "onnx", "model.onnx")));
+  assert.deepEqual(fs.readFileSync(file), fs.readFileSync(path.join(modelDir, "onnx", "model.onnx")));
 });
 
 test("HF_HUB_OFFLINE=1 with a Hub id that was never downloaded is an error naming the missing file and the fix", async () => {
@@ -69,6 +69,6 @@ test("HF_HUB_OFFLINE=1 with a Hub id that was never downloaded is an error namin
 
 test("a directory without its ONNX file is refused before transformers.js sees it", async () => {
   const dir = fs.mkdtempSync(path.join(cacheDir, "partial-"));
-  for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json"]) fs.copyFileSync(path.join(fixture, file), path.join(dir, file));
+  for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json"]) fs.copyFileSync(path.join(modelDir, file), path.join(dir, file));
   await assert.rejects(chooseCheckpoint({ env: { WORKBOOK_MODEL: dir } }), /is missing onnx\/model\.onnx/);
 });

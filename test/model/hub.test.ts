@@ -1,4 +1,4 @@
-// The Hub paths of the loader, exercised against a local HTTP server that serves the fixture in the
+// The Hub paths of the loader, exercised against a local HTTP server that serves the demo model in the
 // Hub's URL layout (HF_ENDPOINT points transformers.js at it). Nothing here reaches the network.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { hubCacheDir, loadSentimentModel, ModelLoadError } from "../../src/model";
-import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
+import { SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
 import { deadEndpoint, listen, serveAsHub, stop, urlOf, type LocalHub } from "../helpers/local-hub";
 import { demoModel } from "../helpers/demo-model";
 
@@ -20,7 +20,7 @@ let requests: string[];
 
 before(async () => {
   fs.rmSync(cacheOfTests, { recursive: true, force: true });
-  hub = await serveAsHub(SERVED_ID, demoModel(SENTIMENT_FIXTURE_NAME));
+  hub = await serveAsHub(SERVED_ID, demoModel(SENTIMENT_DEMO_MODEL_NAME));
   ({ endpoint, requests } = hub);
 });
 
@@ -29,7 +29,7 @@ after(async () => {
   fs.rmSync(cacheOfTests, { recursive: true, force: true });
 });
 
-test("a Hub id is downloaded into build/hf-cache and runs like the local fixture", async () => {
+test("a Hub id is downloaded into build/hf-cache and runs like the local demo model", async () => {
   const hub = await loadSentimentModel({ env: { WORKBOOK_MODEL: SERVED_ID, HF_ENDPOINT: endpoint }, onnxFiles: ["quantized"] });
   assert.equal(hub.choice.kind, "hub");
   assert.ok(requests.some((r) => r.endsWith("/onnx/model.onnx")), "the model was fetched from the endpoint");
@@ -94,10 +94,10 @@ test("an unknown Hub id is refused, naming the id and the fix, with no fallback"
   );
 });
 
-test("when the Hub refuses connections the default falls back to the fixture and says so in one line", async () => {
+test("when the Hub refuses connections the default falls back to the demo model and says so in one line", async () => {
   const lines: string[] = [];
   const fallback = await loadSentimentModel({ env: { HF_ENDPOINT: await deadEndpoint() }, log: (line) => lines.push(line) });
-  assert.equal(fallback.choice.kind, "fixture");
+  assert.equal(fallback.choice.kind, "demo");
   assert.equal(lines.length, 1);
   assert.match(lines[0].replace(/\n/g, " "), /^Model: offline demo model distilbert-sst2-demo, because the Hugging Face Hub cannot be reached \(.*ECONNREFUSED.*\): its numbers differ from the course\./);
   assert.equal(fallback.banner, lines[0]);
@@ -110,7 +110,7 @@ test("when the Hub does not answer in time the default falls back too", async ()
     const lines: string[] = [];
     const started = performance.now();
     const fallback = await loadSentimentModel({ env: { HF_ENDPOINT: urlOf(silent) }, hubTimeoutMs: 300, log: (line) => lines.push(line) });
-    assert.equal(fallback.choice.kind, "fixture");
+    assert.equal(fallback.choice.kind, "demo");
     assert.match(lines.join("\n").replace(/\n/g, " "), /no answer from http:\/\/127\.0\.0\.1:\d+\/ within 300 ms/);
     // The silent server never answers: without the timeout this would wait until the test runner gave up.
     assert.ok(performance.now() - started < 60_000, "the timeout bounds the wait");

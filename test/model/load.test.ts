@@ -6,16 +6,16 @@ import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 import { AutoModelForSequenceClassification, AutoTokenizer, env as transformersEnv, pipeline, type Tensor } from "@huggingface/transformers";
 import { loadSentimentModel, ModelLoadError, type SentimentModel } from "../../src/model";
-import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
+import { SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
 import { softmax } from "../../src/tensor";
 import { demoModel } from "../helpers/demo-model";
 
-// Hermetic: these tests only ever load the fixture or local copies of it.
+// Hermetic: these tests only ever load the demo model or local copies of it.
 const OFFLINE = { WORKBOOK_MODEL: "offline" } as const;
 const SENTENCES = ["I've been waiting for a HuggingFace course my whole life.", "I hate this so much!"];
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "model-load-"));
-let fixture: string;
+let modelDir: string;
 let loaded: SentimentModel;
 let allowRemoteAfterLoad: boolean | undefined;
 
@@ -25,43 +25,43 @@ const close = (a: number[][], b: number[][], tolerance: number, what: string) =>
   a.forEach((r, i) => r.forEach((x, j) => assert.ok(Math.abs(x - b[i][j]) <= tolerance, `${what}[${i}][${j}]: ${x} vs ${b[i][j]}`)));
 };
 
-/** A copy of the fixture directory to damage. */
-function copyOfFixture(name: string): string {
+/** A copy of the demo model directory to damage. */
+function copyOfDemoModel(name: string): string {
   const dir = path.join(scratch, name);
-  fs.cpSync(fixture, dir, { recursive: true });
+  fs.cpSync(modelDir, dir, { recursive: true });
   return dir;
 }
 
 before(async () => {
-  fixture = demoModel(SENTIMENT_FIXTURE_NAME);
+  modelDir = demoModel(SENTIMENT_DEMO_MODEL_NAME);
   loaded = await loadSentimentModel({ env: OFFLINE });
   // Read now: unit files share a process, and another file's load may set transformers.js's env before the tests run.
   allowRemoteAfterLoad = transformersEnv.allowRemoteModels;
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-test("WORKBOOK_MODEL=offline loads the fixture with fp32 weights, its labels and a one-line banner", () => {
-  assert.equal(loaded.choice.kind, "fixture");
-  assert.equal(loaded.choice.source, fixture);
+test("WORKBOOK_MODEL=offline loads the demo model with fp32 weights, its labels and a one-line banner", () => {
+  assert.equal(loaded.choice.kind, "demo");
+  assert.equal(loaded.choice.source, modelDir);
   assert.deepEqual(loaded.id2label, { 0: "NEGATIVE", 1: "POSITIVE" });
   assert.equal((loaded.config as unknown as { model_type: string }).model_type, "distilbert");
-  assert.equal(loaded.onnxPath("fp32"), path.join(fixture, "onnx", "model.onnx"));
-  assert.equal(loaded.onnxPath("quantized"), path.join(fixture, "onnx", "model_quantized.onnx"));
+  assert.equal(loaded.onnxPath("fp32"), path.join(modelDir, "onnx", "model.onnx"));
+  assert.equal(loaded.onnxPath("quantized"), path.join(modelDir, "onnx", "model_quantized.onnx"));
   assert.match(loaded.banner.replace(/\n/g, " "), /^Model: offline demo model distilbert-sst2-demo .*differ from the course\.$/);
   assert.ok(loaded.banner.split("\n").every((line) => line.length <= 100), "the banner's lines fit a notebook's 100 columns");
   assert.equal(allowRemoteAfterLoad, false, "offline means no downloads");
 });
 
 test("pipeline(), AutoTokenizer + AutoModelForSequenceClassification, a raw InferenceSession and the loader agree", async () => {
-  const classifier = await pipeline("sentiment-analysis", fixture, { dtype: "fp32" });
+  const classifier = await pipeline("sentiment-analysis", modelDir, { dtype: "fp32" });
   const fromPipeline = (await classifier(SENTENCES)) as { label: string; score: number }[];
 
-  const tokenizer = await AutoTokenizer.from_pretrained(fixture);
-  const model = await AutoModelForSequenceClassification.from_pretrained(fixture, { dtype: "fp32" });
+  const tokenizer = await AutoTokenizer.from_pretrained(modelDir);
+  const model = await AutoModelForSequenceClassification.from_pretrained(modelDir, { dtype: "fp32" });
   const inputs = tokenizer(SENTENCES, { padding: true, truncation: true });
   const logits = rows((await model(inputs)).logits);
 
-  const session = await ort.InferenceSession.create(path.join(fixture, "onnx", "model.onnx"));
+  const session = await ort.InferenceSession.create(path.join(modelDir, "onnx", "model.onnx"));
   const feed = (t: Tensor) => new ort.Tensor("int64", t.data as BigInt64Array, t.dims);
   const raw = await session.run({ input_ids: feed(inputs.input_ids), attention_mask: feed(inputs.attention_mask) });
   const rawLogits = Array.from({ length: SENTENCES.length }, (_, i) => Array.from(raw.logits.data as Float32Array).slice(2 * i, 2 * i + 2));
@@ -96,8 +96,8 @@ test("dtype q8 runs onnx/model_quantized.onnx", async () => {
   await quantized.model.dispose();
 });
 
-test("a model directory given by path loads like the fixture", async () => {
-  const dir = copyOfFixture("copy");
+test("a model directory given by path loads like the demo model", async () => {
+  const dir = copyOfDemoModel("copy");
   const copy = await loadSentimentModel({ env: { WORKBOOK_MODEL: dir } });
   assert.equal(copy.choice.kind, "directory");
   assert.equal(copy.onnxPath("fp32"), path.join(dir, "onnx", "model.onnx"));
@@ -106,7 +106,7 @@ test("a model directory given by path loads like the fixture", async () => {
 });
 
 test("a directory missing tokenizer.json or onnx/model.onnx is refused, naming it, what is missing and the fix", async () => {
-  const dir = copyOfFixture("incomplete");
+  const dir = copyOfDemoModel("incomplete");
   fs.rmSync(path.join(dir, "tokenizer.json"));
   fs.rmSync(path.join(dir, "onnx", "model.onnx"));
   await assert.rejects(loadSentimentModel({ env: { WORKBOOK_MODEL: dir } }), (error: Error) =>
@@ -117,7 +117,7 @@ test("a directory missing tokenizer.json or onnx/model.onnx is refused, naming i
 });
 
 test("a directory without the quantized file loads fp32 but onnxPath('quantized') explains what is missing", async () => {
-  const dir = copyOfFixture("no-quantized");
+  const dir = copyOfDemoModel("no-quantized");
   fs.rmSync(path.join(dir, "onnx", "model_quantized.onnx"));
   const partial = await loadSentimentModel({ env: { WORKBOOK_MODEL: dir } });
   assert.throws(() => partial.onnxPath("quantized"), new RegExp(`No quantized ONNX file at ${path.join(dir, "onnx", "model_quantized.onnx")}`));
@@ -126,7 +126,7 @@ test("a directory without the quantized file loads fp32 but onnxPath('quantized'
 });
 
 test("a corrupted ONNX file is refused naming the file and the fix", async () => {
-  const dir = copyOfFixture("corrupt");
+  const dir = copyOfDemoModel("corrupt");
   const file = path.join(dir, "onnx", "model.onnx");
   fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 1000));
   await assert.rejects(loadSentimentModel({ env: { WORKBOOK_MODEL: dir } }), (error: Error) =>
@@ -135,7 +135,7 @@ test("a corrupted ONNX file is refused naming the file and the fix", async () =>
 });
 
 test("a config.json that is not JSON is refused naming the file", async () => {
-  const dir = copyOfFixture("bad-config");
+  const dir = copyOfDemoModel("bad-config");
   fs.writeFileSync(path.join(dir, "config.json"), "{ not json");
   await assert.rejects(loadSentimentModel({ env: { WORKBOOK_MODEL: dir } }), (error: Error) =>
     error instanceof ModelLoadError && error.location === path.join(dir, "config.json"));

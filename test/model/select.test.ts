@@ -5,9 +5,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { env as transformersEnv } from "@huggingface/transformers";
 import {
-  chooseModel, DEFAULT_HUB_MODEL, fixtureDir, hubCacheDir, modelBanner, ModelSelectionError, modelsDir, projectRoot, selectModel,
+  chooseModel, DEFAULT_HUB_MODEL, demoModelDir, hubCacheDir, modelBanner, ModelSelectionError, modelsDir, projectRoot, selectModel,
 } from "../../src/model";
-import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
+import { SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
 
 test("projectRoot is the folder of this project's package.json, whether code runs from src/ or dist/", () => {
   const root = projectRoot();
@@ -17,9 +17,9 @@ test("projectRoot is the folder of this project's package.json, whether code run
   assert.equal(fromDist.projectRoot(), root);
 });
 
-test("fixture directories live in build/models/<name>, and names cannot escape it", () => {
-  assert.equal(fixtureDir("abc"), path.join(projectRoot(), "build", "models", "abc"));
-  for (const bad of ["../x", "a/b", ".hidden", ""]) assert.throws(() => fixtureDir(bad), /is not a fixture name/);
+test("demo model directories live in build/models/<name>, and names cannot escape it", () => {
+  assert.equal(demoModelDir("abc"), path.join(projectRoot(), "build", "models", "abc"));
+  for (const bad of ["../x", "a/b", ".hidden", ""]) assert.throws(() => demoModelDir(bad), /is not a demo model name/);
 });
 
 test("with nothing set, the course's checkpoint on the Hub is chosen", () => {
@@ -30,18 +30,18 @@ test("with nothing set, the course's checkpoint on the Hub is chosen", () => {
   assert.equal(chooseModel({ WORKBOOK_MODEL: "  " }).source, DEFAULT_HUB_MODEL, "blank counts as unset");
 });
 
-test("WORKBOOK_MODEL=offline (any case) selects the fixture in build/models", () => {
+test("WORKBOOK_MODEL=offline (any case) selects the demo model in build/models", () => {
   for (const value of ["offline", "OFFLINE", " Offline "]) {
     const choice = chooseModel({ WORKBOOK_MODEL: value });
-    assert.equal(choice.kind, "fixture");
-    assert.ok(choice.kind === "fixture" && choice.name === SENTIMENT_FIXTURE_NAME);
-    assert.equal(choice.source, fixtureDir(SENTIMENT_FIXTURE_NAME));
+    assert.equal(choice.kind, "demo");
+    assert.ok(choice.kind === "demo" && choice.name === SENTIMENT_DEMO_MODEL_NAME);
+    assert.equal(choice.source, demoModelDir(SENTIMENT_DEMO_MODEL_NAME));
   }
 });
 
-test("HF_HUB_OFFLINE=1 (or TRANSFORMERS_OFFLINE) selects the fixture when no model is named", () => {
+test("HF_HUB_OFFLINE=1 (or TRANSFORMERS_OFFLINE) selects the demo model when no model is named", () => {
   for (const env of [{ HF_HUB_OFFLINE: "1" }, { HF_HUB_OFFLINE: "true" }, { TRANSFORMERS_OFFLINE: "YES" }]) {
-    assert.equal(chooseModel(env).kind, "fixture", JSON.stringify(env));
+    assert.equal(chooseModel(env).kind, "demo", JSON.stringify(env));
   }
   for (const env of [{ HF_HUB_OFFLINE: "0" }, { HF_HUB_OFFLINE: "false" }, { HF_HUB_OFFLINE: "" }]) {
     assert.equal(chooseModel(env).kind, "hub", JSON.stringify(env));

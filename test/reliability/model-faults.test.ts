@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pipeline } from "@huggingface/transformers";
-import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
+import { SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
 import { loadSentimentModel, ModelLoadError, ModelSelectionError } from "../../src/model";
 import { GraphStructureError, inspectModel, OnnxReadError } from "../../src/onnx";
 import { GraphBuilder } from "../../src/onnx/graph-builder";
@@ -20,17 +20,17 @@ const SENTENCES = ["I've been waiting for a HuggingFace course my whole life.", 
 const REQUIRED = ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"];
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "model-faults-"));
-let fixture: string;
+let modelDir: string;
 
 before(() => {
-  fixture = demoModel(SENTIMENT_FIXTURE_NAME);
+  modelDir = demoModel(SENTIMENT_DEMO_MODEL_NAME);
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-/** A fresh copy of the fixture directory to damage (the quantized weights are left out: fp32 is loaded). */
-function copyOfFixture(name: string): string {
+/** A fresh copy of the demo model directory to damage (the quantized weights are left out: fp32 is loaded). */
+function copyOfDemoModel(name: string): string {
   const dir = path.join(scratch, name);
-  fs.cpSync(fixture, dir, { recursive: true, filter: (source) => !source.endsWith("model_quantized.onnx") });
+  fs.cpSync(modelDir, dir, { recursive: true, filter: (source) => !source.endsWith("model_quantized.onnx") });
   return dir;
 }
 
@@ -74,9 +74,9 @@ interface Fault {
 const dirs = new Map<string, string>();
 /** The damaged copy a row made, by row name. */
 const dirOf = (name: string) => dirs.get(name)!;
-/** Loads the fixture copy `name` after `damage` has been done to it. */
+/** Loads the demo model copy `name` after `damage` has been done to it. */
 const loadDamaged = (name: string, damage: (dir: string) => void) => async () => {
-  const dir = copyOfFixture(name);
+  const dir = copyOfDemoModel(name);
   dirs.set(name, dir);
   damage(dir);
   return loadSentimentModel({ env: { WORKBOOK_MODEL: dir } });
@@ -125,7 +125,7 @@ const FAULTS: Fault[] = [
   {
     name: "a truncated ONNX file given to the graph inspector",
     provoke: async () => {
-      const dir = copyOfFixture("inspect-truncated");
+      const dir = copyOfDemoModel("inspect-truncated");
       dirs.set("inspect-truncated", dir);
       return inspectModel(truncate(dir, "onnx/model.onnx"));
     },
@@ -197,7 +197,7 @@ for (const fault of FAULTS) {
 }
 
 test("fault: a config without id2label loads, and every path names the labels LABEL_0, LABEL_1 as transformers.js does", async () => {
-  const dir = copyOfFixture("no-id2label");
+  const dir = copyOfDemoModel("no-id2label");
   const config = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
   delete config.id2label;
   delete config.label2id;

@@ -15,7 +15,7 @@ const COMMANDS = {
   bench: "scripts/bench/main.ts",
   book: "scripts/book/main.ts",
   kernel: "scripts/kernel/main.ts",
-  fixtures: "scripts/fixtures/main.ts",
+  "demo-models": "scripts/demo-models/main.ts",
 };
 
 function run(script: string, args: string[]) {

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { SENTIMENT_FIXTURE_NAME, T5_FIXTURE_NAME } from "../../src/fixtures";
-import { fixtureDir, hubCacheDir, ModelLoadError } from "../../src/model";
+import { SENTIMENT_DEMO_MODEL_NAME, T5_DEMO_MODEL_NAME } from "../../src/demo-models";
+import { demoModelDir, hubCacheDir, ModelLoadError } from "../../src/model";
 import { deadEndpoint, serveAsHub, type LocalHub } from "../helpers/local-hub";
 import { chooseT5Model, loadT5Model, t5Banner, T5_DEFAULT_HUB_MODEL } from "../../src/t5";
 import { demoModel } from "../helpers/demo-model";
@@ -20,7 +20,7 @@ let requests: string[];
 
 before(async () => {
   fs.rmSync(cacheOfTests, { recursive: true, force: true });
-  t5Dir = demoModel(T5_FIXTURE_NAME);
+  t5Dir = demoModel(T5_DEMO_MODEL_NAME);
   hub = await serveAsHub(SERVED_ID, t5Dir);
   ({ endpoint, requests } = hub);
 });
@@ -36,11 +36,11 @@ test("by default notebook 07 runs Xenova/t5-small from the Hub", () => {
   assert.ok(choice.kind === "hub" && choice.id === T5_DEFAULT_HUB_MODEL && choice.isDefault);
 });
 
-test("WORKBOOK_MODEL=offline and HF_HUB_OFFLINE=1 choose the T5 fixture, following the workbook's rule", () => {
+test("WORKBOOK_MODEL=offline and HF_HUB_OFFLINE=1 choose the T5 demo model, following the workbook's rule", () => {
   for (const env of [{ WORKBOOK_MODEL: "offline" }, { HF_HUB_OFFLINE: "1" }]) {
     const choice = chooseT5Model(env);
-    assert.equal(choice.kind, "fixture");
-    assert.ok(choice.kind === "fixture" && choice.name === T5_FIXTURE_NAME && choice.dir === fixtureDir(T5_FIXTURE_NAME));
+    assert.equal(choice.kind, "demo");
+    assert.ok(choice.kind === "demo" && choice.name === T5_DEMO_MODEL_NAME && choice.dir === demoModelDir(T5_DEMO_MODEL_NAME));
   }
 });
 
@@ -61,7 +61,7 @@ test("the demo's banner says in lines of at most 100 characters that it copies i
 
 test("offline, the demo loads with its numbers read from its config and tokenizer", async () => {
   const t5 = await loadT5Model({ env: { WORKBOOK_MODEL: "offline" } });
-  assert.equal(t5.choice.kind, "fixture");
+  assert.equal(t5.choice.kind, "demo");
   assert.deepEqual(
     { ...t5.spec, tokenizerSize: undefined },
     { dModel: 96, vocabSize: 4224, tokenizerSize: undefined, decoderStartTokenId: 0, padTokenId: 0, eosTokenId: 1, maxInputTokens: 128 },
@@ -80,7 +80,7 @@ test("when the Hub cannot be reached, the default falls back to the demo and say
   const deadUrl = await deadEndpoint();
   const lines: string[] = [];
   const t5 = await loadT5Model({ env: { HF_ENDPOINT: deadUrl }, log: (line) => lines.push(line) });
-  assert.equal(t5.choice.kind, "fixture");
+  assert.equal(t5.choice.kind, "demo");
   assert.equal(lines.length, 1);
   assert.equal(lines[0], t5.banner);
   assert.match(t5.banner, /^Model: offline demo T5 t5-demo, because the Hugging Face Hub cannot be reached\n\(.+\)/);
@@ -115,7 +115,7 @@ test("with WORKBOOK_HF_CACHE the Hub T5 is downloaded there, and its ONNX paths 
 });
 
 test("a directory without the T5 files is refused, naming the missing ones and the fix", async () => {
-  const sentimentDir = demoModel(SENTIMENT_FIXTURE_NAME);
+  const sentimentDir = demoModel(SENTIMENT_DEMO_MODEL_NAME);
   await assert.rejects(loadT5Model({ env: { WORKBOOK_MODEL: sentimentDir } }), (error: unknown) => {
     assert.ok(error instanceof ModelLoadError);
     assert.match(error.message, /missing onnx\/encoder_model\.onnx, onnx\/decoder_model_merged\.onnx.*WORKBOOK_MODEL=offline/);

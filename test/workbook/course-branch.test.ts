@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CellExecutionError, readNotebook, runNotebooks, type CodeCell, type Notebook, type NotebookOutcome } from "../../scripts/runner";
 import { chooseModel, hubCacheDir, loadSentimentModel, modelBanner, ONNX_FILES, projectRoot } from "../../src/model";
-import { SENTIMENT_FIXTURE_NAME } from "../../src/fixtures";
+import { SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
 import { COURSE_CHECKPOINT, COURSE_LOGITS, COURSE_PROBABILITIES, COURSE_RESULT, COURSE_SENTENCES } from "../../src/course";
 import { softmax } from "../../src/tensor";
 import { wrapText } from "../../src/plot";
@@ -91,8 +91,8 @@ let buildCacheAfter: string[] = [];
 let seconds = 0;
 
 before(async () => {
-  const fixture = demoModel(SENTIMENT_FIXTURE_NAME);
-  hub = await serveAsHub(COURSE_CHECKPOINT, fixture);
+  const modelDir = demoModel(SENTIMENT_DEMO_MODEL_NAME);
+  hub = await serveAsHub(COURSE_CHECKPOINT, modelDir);
   cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-course-branch-"));
   env = { ...process.env, HF_ENDPOINT: hub.endpoint, WORKBOOK_HF_CACHE: cacheDir };
   for (const name of ["WORKBOOK_MODEL", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"]) delete env[name];
