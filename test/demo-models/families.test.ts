@@ -2,13 +2,12 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import * as ort from "onnxruntime-node";
-import { AutoModelForSequenceClassification, AutoTokenizer, env, pipeline } from "@huggingface/transformers";
+import { AutoModelForSequenceClassification, AutoTokenizer, pipeline } from "@huggingface/transformers";
 import { DEMO_MODELS } from "../../src/demo-models";
 import { decodeModel } from "../../src/onnx/proto";
 import { familyConfig, familyDir, familyFiles, ONNX_FILES, rawLogits, removeFamilyDirs, sigmoid } from "./family-helpers";
 
 after(removeFamilyDirs);
-env.allowRemoteModels = false;
 
 /** What contract 6 fixes for each new family's demo model. */
 const FAMILIES = [
