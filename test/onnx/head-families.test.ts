@@ -2,9 +2,12 @@
 // checked against onnxruntime's own logits for the same graph.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import {
-  erf, gelu, GraphStructureError, HEAD_STEP_UNSHOWN, inspectModelBytes, quantizedHeadErrorBound, recomputeHead,
+  erf, gelu, GraphStructureError, HEAD_STEP_UNSHOWN, inspectModel, inspectModelBytes, quantizedHeadErrorBound, recomputeHead,
   type HeadFamily, type InspectedModel, type InspectOptions,
 } from "../../src/onnx";
 import { decodeModel, encodeModel } from "../../src/onnx/proto";
@@ -110,6 +113,28 @@ test("config.model_type tells RoBERTa from BERT when the graph has neither names
   await withModel(bytes, async (m) => assert.equal(m.headWeights().family, "bert"));
   for (const modelType of ["roberta", "xlm-roberta", "camembert"]) {
     await withModel(bytes, async (m) => assert.equal(m.headWeights().family, "roberta", modelType), { config: { model_type: modelType } });
+  }
+});
+
+test("inspectModel reads model_type from the config.json of the model folder, and names a broken one", async () => {
+  // Sessions are released one by one: other test files in this process keep theirs in the shared cache.
+  const folder = mkdtempSync(join(tmpdir(), "fam-head-"));
+  const familyOf = async (options?: InspectOptions) => {
+    const model = await inspectModel(folder, options);
+    await model.session.release();
+    return model.headWeights().family;
+  };
+  try {
+    mkdirSync(join(folder, "onnx"));
+    writeFileSync(join(folder, "onnx", "model.onnx"), anonymise(buildFamilyGraph({ family: "roberta", positions: "table" })));
+    assert.equal(await familyOf(), "bert", "no config.json: BERT, the Tanh default");
+    writeFileSync(join(folder, "config.json"), JSON.stringify({ model_type: "xlm-roberta" }));
+    assert.equal(await familyOf(), "roberta");
+    assert.equal(await familyOf({ config: { model_type: "bert" } }), "bert", "a given config wins");
+    writeFileSync(join(folder, "config.json"), "{ not json");
+    await assert.rejects(inspectModel(folder), /config\.json is not valid JSON.*pass \{ config \}/);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 });
 
