@@ -29,6 +29,7 @@ const CASES: readonly Case[] = [
   { label: "RoBERTa", options: { family: "roberta", labels: 3 }, activation: "tanh", activationOp: "Tanh", names: { dense: "classifier.dense", classifier: "classifier.out_proj" } },
   { label: "DeBERTa-v2 (Erf GELU)", options: { family: "deberta-v2", labels: 4, gelu: "erf" }, activation: "gelu", activationOp: "Erf (decomposed)", names: { dense: "pooler.dense", classifier: "classifier" } },
   { label: "DeBERTa-v2 (Erf GELU, 0.5 first)", options: { family: "deberta-v2", labels: 4, gelu: "erf-half-first" }, activation: "gelu", activationOp: "Erf (decomposed)", names: { dense: "pooler.dense", classifier: "classifier" } },
+  { label: "DeBERTa-v2 (Erf GELU, LayerNorm over relative positions)", options: { family: "deberta-v2", labels: 4, relativePositions: true }, activation: "gelu", activationOp: "Erf (decomposed)", names: { dense: "pooler.dense", classifier: "classifier" } },
   { label: "DeBERTa-v2 (Gelu op, opset 20)", options: { family: "deberta-v2", labels: 4, gelu: "op" }, activation: "gelu", activationOp: "Gelu", names: { dense: "pooler.dense", classifier: "classifier" } },
 ];
 
@@ -68,6 +69,8 @@ for (const c of CASES) {
         assert.equal(m.facts.activation.opType, c.activationOp);
         assert.equal(m.facts.quantizedHead, quantized);
         assert.equal(m.facts.clsGather.opType, c.options.pooling === "slice-squeeze" ? "Slice → Squeeze" : "Gather");
+        assert.equal(m.facts.layers, 1);
+        assert.match(m.facts.hiddenStates[0], /embeddings\/LayerNorm/, "block 0 reads the embeddings, not a LayerNorm of weights");
       });
     });
 
