@@ -1,15 +1,20 @@
-// `npm run book [-- --executed DIR --out DIR --no-run]`: turns the executed workbook into a static site that works from file://.
+// `npm run book [-- --executed DIR --out DIR --no-run --serve --port N]`: turns the executed workbook into a static site
+// that works from file://, and with --serve serves it on 127.0.0.1 for the "try it" panel.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { resolveModelPathsFromCommandDir } from "../../src/model/command-dir";
 import { parseCommandLine, parseOrExitCode, UsageError } from "../cli-usage";
 import { checkOutputDir, OutputPathError } from "../output-dir";
 import { assessCopies, needsRun, type CopyState } from "./freshness";
-import { bookGuard, buildSite, PROJECT_ROOT, type SiteOptions } from "./site";
+import { serveSite } from "./serve";
+import { bookGuard, buildSite, PROJECT_ROOT, type SiteOptions, type TryItResult } from "./site";
 
 const root = PROJECT_ROOT;
 
-const USAGE = `usage: npm run book -- [--executed DIR] [--notebooks DIR] [--out DIR] [--no-run]
+/** Where --serve listens unless --port says otherwise. */
+const DEFAULT_PORT = 4280;
+
+const USAGE = `usage: npm run book -- [--executed DIR] [--notebooks DIR] [--out DIR] [--no-run] [--serve [--port N]]
 
 Renders the executed workbook into a static course site that opens from file:// with no network.
 
@@ -18,6 +23,9 @@ Renders the executed workbook into a static course site that opens from file:// 
                     ones that are missing, stale or failed are executed first (default: notebooks)
   --out DIR         where the site goes (default: build/book); a folder the book made, or a new or empty one
   --no-run          do not execute anything: pages that are stale, failed or missing are marked, exit 1
+  --serve           then serve the site on http://127.0.0.1 until Ctrl+C: the "try it" panel, which runs the
+                    model in the browser, needs http (WebAssembly and model files do not load from file://)
+  --port N          the port --serve listens on (default ${DEFAULT_PORT}; 0 for any free one)
   -h, --help        show this help`;
 
 interface BookOptions {
@@ -27,6 +35,8 @@ interface BookOptions {
   /** --out as typed, for messages. */
   outArg: string;
   noRun: boolean;
+  /** The port to serve the site on, or undefined without --serve. */
+  serve?: number;
   help: boolean;
 }
 
@@ -37,8 +47,15 @@ function parseBookArgs(argv: string[]): BookOptions {
     notebooks: { type: "string" },
     out: { type: "string" },
     "no-run": { type: "boolean" },
+    serve: { type: "boolean" },
+    port: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
+  if (values.port !== undefined && !values.serve) throw new UsageError("--port goes with --serve: npm run book -- --serve --port N");
+  const port = values.port?.trim();
+  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) {
+    throw new UsageError(`--port "${values.port}" is not a port: give a number from 1 to 65535, or 0 for any free one`);
+  }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}": the book is built from a whole directory (--executed DIR)`);
   for (const name of ["executed", "notebooks", "out"] as const) {
     if (values[name] !== undefined && values[name].trim() === "") throw new UsageError(`--${name} needs a directory`);
@@ -49,6 +66,7 @@ function parseBookArgs(argv: string[]): BookOptions {
     out: path.resolve(values.out ?? path.join(root, "build", "book")),
     outArg: values.out ?? path.join(root, "build", "book"),
     noRun: values["no-run"] ?? false,
+    serve: values.serve ? Number(port ?? DEFAULT_PORT) : undefined,
     help: values.help ?? false,
   };
 }
@@ -121,7 +139,28 @@ async function main(argv: string[]): Promise<number> {
   console.log(`book: wrote ${site.pages.length} pages to ${shown(site.outDir)}/ (open index.html)`);
   const copiesFail = reportCopies(site.copies);
   for (const issue of site.issues) console.error(`book: ${issue.slug}.ipynb cell ${issue.cell} ${issue.problem}; see ${issue.slug}.html#cell-${issue.cell}`);
-  return site.issues.length === 0 && !copiesFail && workbookOk ? 0 : 1;
+  reportTryIt(site.tryIt, options.serve !== undefined);
+  const code = site.issues.length === 0 && !copiesFail && workbookOk ? 0 : 1;
+  if (options.serve === undefined) return code;
+  const server = await serveSite(site.outDir, options.serve);
+  console.log(`book: serving ${shown(site.outDir)}/ at ${server.url} (127.0.0.1 only; Ctrl+C stops it)`);
+  await new Promise<void>((done) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => done());
+  });
+  await server.close();
+  return code;
+}
+
+/** The build log's lines about the "try it" panels: which pages have one, what it runs and weighs. */
+function reportTryIt(tryIt: TryItResult, serving: boolean): void {
+  const running = tryIt.pages.filter((p) => p.model);
+  for (const page of tryIt.pages) if (page.why) console.error(`book: warning: ${page.slug}.html: the try-it panel cannot run: ${page.why}`);
+  if (running.length === 0) return;
+  const { code, runtime, models } = tryIt.weight;
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  console.log(`book: try-it panel on ${running.map((p) => `${p.slug}.html`).join(", ")}, running ${[...new Set(running.map((p) => p.model))].join(", ")}; ` +
+    `adds ${mb(code + runtime + models)} (transformers.js + ONNX Runtime WebAssembly ${mb(runtime)}, model ${mb(models)})`);
+  if (!serving) console.log("book: the panel needs http: `npm run book -- --serve` serves the site on 127.0.0.1");
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
