@@ -33,7 +33,7 @@ function locate(banner: string): { id: string; dir: string } | undefined {
   const local = /^Model: local directory (.+?) \(/.exec(banner);
   if (local) return { id: `local/${path.basename(local[1]).replace(/[^\w.-]/g, "_")}`, dir: path.resolve(projectRoot(), local[1]) };
   // A Hub checkpoint: transformers.js's file cache mirrors the repository's layout.
-  const hub = /^Model: ([A-Za-z0-9][\w.-]*\/[\w.-]+?)[,. ]/.exec(banner);
+  const hub = /^Model: ([A-Za-z0-9][\w.-]*\/[\w.-]*[\w-])(?=[, ]|\.?$)/.exec(banner);
   if (hub) return { id: hub[1], dir: path.join(hubCacheDir(), ...hub[1].split("/")) };
   return undefined;
 }
