@@ -1,57 +1,16 @@
-// `npm run book [-- --executed DIR --out DIR --no-run]`: turns the executed workbook into a static site that works from file://.
+// `npm run book [-- --executed DIR --out DIR --no-run --serve --port N]`: turns the executed workbook into a static site
+// that works from file://, and with --serve serves it on 127.0.0.1 for the "try it" panel.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { resolveModelPathsFromCommandDir } from "../../src/model/command-dir";
-import { parseCommandLine, parseOrExitCode, UsageError } from "../cli-usage";
+import { parseOrExitCode } from "../cli-usage";
 import { checkOutputDir, OutputPathError } from "../output-dir";
+import { parseBookArgs, USAGE, type BookOptions } from "./cli-args";
 import { assessCopies, needsRun, type CopyState } from "./freshness";
-import { bookGuard, buildSite, PROJECT_ROOT, type SiteOptions } from "./site";
+import { serveSite } from "./serve";
+import { bookGuard, buildSite, PROJECT_ROOT, type SiteOptions, type TryItResult } from "./site";
 
 const root = PROJECT_ROOT;
-
-const USAGE = `usage: npm run book -- [--executed DIR] [--notebooks DIR] [--out DIR] [--no-run]
-
-Renders the executed workbook into a static course site that opens from file:// with no network.
-
-  --executed DIR    executed notebooks to render (default: build/executed)
-  --notebooks DIR   their sources: executed copies are checked against them by content hash, and the
-                    ones that are missing, stale or failed are executed first (default: notebooks)
-  --out DIR         where the site goes (default: build/book); a folder the book made, or a new or empty one
-  --no-run          do not execute anything: pages that are stale, failed or missing are marked, exit 1
-  -h, --help        show this help`;
-
-interface BookOptions {
-  executed: string;
-  notebooks: string;
-  out: string;
-  /** --out as typed, for messages. */
-  outArg: string;
-  noRun: boolean;
-  help: boolean;
-}
-
-/** Parses argv (without node and script); throws UsageError naming the bad argument. */
-function parseBookArgs(argv: string[]): BookOptions {
-  const { values, positionals } = parseCommandLine(argv, {
-    executed: { type: "string" },
-    notebooks: { type: "string" },
-    out: { type: "string" },
-    "no-run": { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}": the book is built from a whole directory (--executed DIR)`);
-  for (const name of ["executed", "notebooks", "out"] as const) {
-    if (values[name] !== undefined && values[name].trim() === "") throw new UsageError(`--${name} needs a directory`);
-  }
-  return {
-    executed: path.resolve(values.executed ?? path.join(root, "build", "executed")),
-    notebooks: path.resolve(values.notebooks ?? path.join(root, "notebooks")),
-    out: path.resolve(values.out ?? path.join(root, "build", "book")),
-    outArg: values.out ?? path.join(root, "build", "book"),
-    noRun: values["no-run"] ?? false,
-    help: values.help ?? false,
-  };
-}
 
 /** Where the book reads and writes, as buildSite takes it. */
 function siteOptions(options: BookOptions): SiteOptions {
@@ -121,7 +80,28 @@ async function main(argv: string[]): Promise<number> {
   console.log(`book: wrote ${site.pages.length} pages to ${shown(site.outDir)}/ (open index.html)`);
   const copiesFail = reportCopies(site.copies);
   for (const issue of site.issues) console.error(`book: ${issue.slug}.ipynb cell ${issue.cell} ${issue.problem}; see ${issue.slug}.html#cell-${issue.cell}`);
-  return site.issues.length === 0 && !copiesFail && workbookOk ? 0 : 1;
+  reportTryIt(site.tryIt, options.serve !== undefined);
+  const code = site.issues.length === 0 && !copiesFail && workbookOk ? 0 : 1;
+  if (options.serve === undefined) return code;
+  const server = await serveSite(site.outDir, options.serve);
+  console.log(`book: serving ${shown(site.outDir)}/ at ${server.url} (127.0.0.1 only; Ctrl+C stops it)`);
+  await new Promise<void>((done) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => done());
+  });
+  await server.close();
+  return code;
+}
+
+/** The build log's lines about the "try it" panels: which pages have one, what it runs and weighs. */
+function reportTryIt(tryIt: TryItResult, serving: boolean): void {
+  const running = tryIt.pages.filter((p) => p.model);
+  for (const page of tryIt.pages) if (page.why) console.error(`book: warning: ${page.slug}.html: the try-it panel cannot run: ${page.why}`);
+  if (running.length === 0) return;
+  const { code, runtime, models } = tryIt.weight;
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  console.log(`book: try-it panel on ${running.map((p) => `${p.slug}.html`).join(", ")}, running ${[...new Set(running.map((p) => p.model))].join(", ")}; ` +
+    `adds ${mb(code + runtime + models)} (transformers.js + ONNX Runtime WebAssembly ${mb(runtime)}, model ${mb(models)})`);
+  if (!serving) console.log("book: the panel needs http: `npm run book -- --serve` serves the site on 127.0.0.1");
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {

@@ -16,6 +16,8 @@ export interface Step {
   model: ModelNote;
   /** How the executed copy stands against its source (contract 1); a page that is not clean says so at the top. */
   copy?: CopyState;
+  /** The "try it" panel's HTML, on the pages that teach a step the panel shows (see try-it/panel.ts). */
+  panel?: string;
 }
 
 /** What went wrong in one cell, for the page banner and the CLI's exit status. */
@@ -25,11 +27,12 @@ export const SITE_TITLE = "Behind the pipeline";
 
 /**
  * Content-Security-Policy for every page. Only the site's own script files run (no inline script, no handler, no
- * javascript: URL, whatever an output holds); styles, images and fonts come from the site's files or data: URLs;
- * nothing from the network, no frames, plugins, forms or <base>.
+ * javascript: URL, whatever an output holds), and only its own files as workers (the "try it" panel's); styles,
+ * images and fonts come from the site's files or data: URLs; nothing from the network, no frames, plugins, forms or
+ * <base>. The worker's own policy, which also lets it compile WebAssembly, comes with it from the server (serve.ts).
  */
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
-  "object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'";
+export const CSP = "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self' data:; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'";
 
 /** The href of a step's page: the file name URL-encoded, so ':', '?', '#' and '%' in a notebook name stay part of it. */
 export function pageHref(slug: string): string {
@@ -42,8 +45,11 @@ function promptText(count: unknown): string {
   return Number.isSafeInteger(count) ? `[${count as number}]` : "[?]";
 }
 
-/** The HTML document around a page body. */
-function document(title: string, body: string, figures = false): string {
+/**
+ * The HTML document around a page body; `figures` loads plotly.js, `tryIt` the panel's script, first, so that its
+ * worker loads the model while the page draws its figures.
+ */
+function document(title: string, body: string, figures = false, tryIt = false): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -56,7 +62,7 @@ function document(title: string, body: string, figures = false): string {
 </head>
 <body>
 ${body}
-${figures ? '<script src="assets/plotly.min.js"></script>\n' : ""}<script src="assets/book.js"></script>
+${tryIt ? '<script src="assets/try-it/panel.js"></script>\n' : ""}${figures ? '<script src="assets/plotly.min.js"></script>\n' : ""}<script src="assets/book.js"></script>
 </body>
 </html>
 `;
@@ -171,6 +177,11 @@ export function renderStepPage(steps: readonly Step[], index: number, tools: Pag
       return `<section class="cell problem" id="cell-${i + 1}"><p class="cell-problem">This cell could not be shown: ${escapeHtml(why)}</p></section>`;
     }
   });
+  // The panel goes after the page's introduction, the first markdown cell.
+  if (step.panel) {
+    const intro = step.notebook.cells.findIndex((cell) => cell.cell_type === "markdown");
+    cells.splice(intro === 0 ? 1 : 0, 0, step.panel);
+  }
   const banner = issues.length === 0 ? "" :
     `<aside class="run-problems" role="alert"><strong>This notebook did not run cleanly.</strong> ` +
     issues.map((issue) => `<a href="#cell-${issue.cell}">cell ${issue.cell} ${issue.problem}</a>`).join(", ") + "</aside>";
@@ -185,7 +196,7 @@ ${cells.join("\n")}
 </main>
 ${nav}`;
   // plotly.js (4 MB) is loaded only by pages that draw a figure.
-  return { html: document(`${step.title} · ${SITE_TITLE}`, body, figures > 0), issues };
+  return { html: document(`${step.title} · ${SITE_TITLE}`, body, figures > 0, step.panel !== undefined), issues };
 }
 
 /** The table of contents: one line per step, with the model(s) behind the outputs. */

@@ -9,6 +9,7 @@ import { detectModel } from "./model-note";
 import { readNotebook } from "./notebook";
 import { renderIndexPage, renderStepPage, stepSummary, stepTitle, type CellIssue, type Step } from "./page";
 import { createSanitizer } from "./sanitize";
+import { copyTryItAssets, findPanelModel, renderPanel, TRY_IT_PAGES, type PanelModel, type TryItWeight } from "./try-it";
 
 /** The project root: the book never writes there, nor above it. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -21,6 +22,16 @@ export interface SiteResult {
   /** Notebooks that are not clean (stale, failed, unproven, missing) and executed copies left out (orphan). */
   copies: CopyState[];
   steps: Pick<Step, "slug" | "title" | "model">[];
+  /** The "try it" panel: pages that have one, the model it runs or why it cannot, and the bytes it added. */
+  tryIt: TryItResult;
+}
+
+/** What the "try it" panels of a site need and weigh. */
+export interface TryItResult {
+  /** Per page with a panel: the model's id in the site, or why the panel cannot run it. */
+  pages: { slug: string; model?: string; why?: string }[];
+  /** Bytes added to the site (none when no panel can run). */
+  weight: TryItWeight;
 }
 
 /** Where the book reads from besides the executed copies. */
@@ -53,6 +64,24 @@ export function bookGuard(executedDir: string, options: SiteOptions = {}): Outpu
   };
 }
 
+/** Gives each page that teaches a step of the panel its panel, running the model behind that page's outputs. */
+function addPanels(steps: Step[]): { pages: TryItResult["pages"]; models: PanelModel[] } {
+  const pages: TryItResult["pages"] = [];
+  const models: PanelModel[] = [];
+  for (const step of steps) {
+    const focus = TRY_IT_PAGES[step.slug];
+    if (!focus) continue;
+    const model = findPanelModel(step.model);
+    step.panel = renderPanel(focus, step.model, model);
+    if ("why" in model) pages.push({ slug: step.slug, why: model.why });
+    else {
+      pages.push({ slug: step.slug, model: model.id });
+      models.push(model);
+    }
+  }
+  return { pages, models };
+}
+
 /** Renders every executed notebook to a page plus an index, into `outDir` (replaced atomically). */
 export async function buildSite(executedDir: string, outDir: string, options: SiteOptions = {}): Promise<SiteResult> {
   const guard = bookGuard(executedDir, options);
@@ -65,6 +94,7 @@ export async function buildSite(executedDir: string, outDir: string, options: Si
     const slug = path.basename(copy.name, ".ipynb");
     return { slug, notebook, title: stepTitle(notebook, slug), summary: stepSummary(notebook), model: detectModel(notebook), copy };
   });
+  const tryIt = addPanels(steps);
   const missing = copies.filter((c) => c.kind === "missing");
   const tools = { markdown: createMarkdown(), highlight: await createCodeHighlighter(), sanitize: createSanitizer() };
   return replaceDirAtomically(outDir, guard, async (dir) => {
@@ -78,9 +108,11 @@ export async function buildSite(executedDir: string, outDir: string, options: Si
     });
     fs.writeFileSync(path.join(dir, "index.html"), renderIndexPage(steps, issues, missing));
     copyAssets(dir);
+    const runnable = tryIt.models;
+    const weight = runnable.length > 0 ? copyTryItAssets(dir, runnable) : { code: 0, runtime: 0, models: 0 };
     return {
       outDir, pages: ["index.html", ...pages], issues, copies: copies.filter((c) => c.kind !== "clean"),
-      steps: steps.map(({ slug, title, model }) => ({ slug, title, model })),
+      steps: steps.map(({ slug, title, model }) => ({ slug, title, model })), tryIt: { pages: tryIt.pages, weight },
     };
   });
 }

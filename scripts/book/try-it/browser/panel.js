@@ -1,0 +1,114 @@
+// The "try it" panel: sends what the reader types to a Web Worker (worker.js beside this file), which runs the
+// model, and draws each step it sends back. The page never waits on the model, so typing never freezes.
+(() => {
+  "use strict";
+  const panel = document.querySelector(".try-it[data-model]");
+  if (!panel) return;
+  const input = panel.querySelector("input");
+  const status = panel.querySelector(".try-it-status");
+  const steps = panel.querySelector(".try-it-steps");
+
+  /** Shows a line of text, with an optional command in <code>, in the status line. */
+  function say(text, command) {
+    status.textContent = text;
+    if (command) {
+      const code = document.createElement("code");
+      code.textContent = command;
+      status.append(" ", code);
+    }
+  }
+
+  // Browsers load module workers, WebAssembly and model files only over http(s), never from file://.
+  if (location.protocol === "file:") {
+    panel.classList.add("needs-server");
+    say("This panel runs the model in your browser, which needs the site served over http. In the project folder, run",
+      panel.dataset.serve);
+    status.append(" and open the address it prints.");
+    return;
+  }
+
+  const labelsOf = { names: [], multiLabel: false };
+  let sent = 0;
+  let timer;
+  const worker = new Worker(new URL("assets/try-it/worker.js", document.baseURI), { type: "module" });
+  worker.onerror = (event) => say(`The worker could not start: ${event.message || "see the browser console"}.`);
+  worker.onmessage = ({ data }) => {
+    if (data.type === "ready") {
+      labelsOf.names = data.labels;
+      labelsOf.multiLabel = data.multiLabel;
+      panel.dataset.loadMs = data.loadMs.toFixed(0);
+      say(`Model loaded in ${(data.loadMs / 1000).toFixed(1)} s (once for this page).`);
+    } else if (data.type === "result" && data.id === sent) {
+      show(data);
+    } else if (data.type === "error") {
+      panel.classList.add("failed");
+      say(`Something went wrong: ${data.message}`);
+    }
+  };
+  say("Loading the model…");
+  worker.postMessage({ type: "load", model: panel.dataset.model, dtype: panel.dataset.dtype });
+
+  /** Sends the text box's sentence; while the reader types, only after a short pause. */
+  function classify() {
+    worker.postMessage({ type: "classify", id: ++sent, text: input.value });
+  }
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(classify, 150);
+  });
+  classify();
+
+  /** Creates an element with a class and text. */
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** Draws one sentence's steps; every number keeps its full value in data-value. */
+  function show(result) {
+    const names = result.logits.map((_, i) => labelsOf.names[i] ?? `LABEL_${i}`);
+    const tokens = result.ids.map((id, i) => {
+      const item = element("li", "token");
+      item.dataset.id = id;
+      item.append(element("span", "piece", result.pieces[i]), element("span", "id", String(id)));
+      return item;
+    });
+    panel.querySelector(".try-it-tokens").replaceChildren(...tokens);
+
+    const rows = result.logits.map((logit, i) => {
+      const row = element("tr");
+      const value = element("td", "value", logit.toFixed(4));
+      value.dataset.value = logit;
+      row.append(element("th", "", names[i]), value);
+      return row;
+    });
+    panel.querySelector(".try-it-logits tbody").replaceChildren(...rows);
+
+    const bars = result.scores.map((score, i) => {
+      const bar = element("div", `bar${i === result.scores.indexOf(result.score) ? " best" : ""}`);
+      bar.dataset.value = score;
+      const track = element("span", "track");
+      const fill = element("span", "fill");
+      fill.style.width = `${(score * 100).toFixed(2)}%`;
+      track.append(fill);
+      bar.append(element("span", "name", names[i]), track, element("span", "score", score.toFixed(4)));
+      return bar;
+    });
+    panel.querySelector(".try-it-bars").replaceChildren(...bars);
+
+    const label = panel.querySelector(".try-it-label");
+    label.dataset.label = result.label;
+    label.dataset.value = result.score;
+    label.replaceChildren(element("strong", "", result.label), ` with score ${result.score.toFixed(4)}`);
+    const same = result.pipeline.label === result.label && Math.abs(result.pipeline.score - result.score) < 1e-5;
+    panel.querySelector(".try-it-check").textContent =
+      `pipeline() gives ${result.pipeline.label} ${result.pipeline.score.toFixed(4)}: ${same ? "✓ the same" : "✗ different"}`;
+
+    steps.hidden = false;
+    steps.dataset.sentence = result.text;
+    if (panel.dataset.firstResultMs === undefined) panel.dataset.firstResultMs = performance.now().toFixed(0);
+    say(`${tokens.length} tokens, all four steps in ${result.ms.toFixed(0)} ms.`);
+  }
+})();

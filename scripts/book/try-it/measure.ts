@@ -1,0 +1,80 @@
+// How long a reader waits for the "try it" panel's first result: a one-page site with the panel, served by the book's
+// server, opened in a fresh headless Chromium context (empty caches) per run. Used by `npm run bench`.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { chromium } from "playwright-core";
+import { markOutputDir } from "../../output-dir";
+import { sourceSha256 } from "../../provenance";
+import { serveSite } from "../serve";
+import { buildSite } from "../site";
+
+/** Debian's Chromium unless CHROMIUM_PATH names another. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** What the panel measured: page navigation → first result shown, per run (ms), and the bytes the panel adds. */
+export interface FirstResultRuns {
+  firstResultMs: number[];
+  /** The worker's `pipeline()` load, per run (ms). */
+  loadMs: number[];
+  siteBytes: number;
+}
+
+/** An executed notebook whose only output is `banner`, with its provenance, as the runner writes one. */
+function bannerNotebook(banner: string): string {
+  const cells = (outputs: unknown[], count: number | null) => [
+    { cell_type: "markdown", id: "m", metadata: {}, source: ["# Softmax\n"] },
+    { cell_type: "code", id: "c", execution_count: count, metadata: {}, source: ["console.log(banner);"], outputs },
+  ];
+  const metadata = { kernelspec: { display_name: "TypeScript", language: "typescript", name: "tslab" } };
+  const source = `${JSON.stringify({ cells: cells([], null), metadata, nbformat: 4, nbformat_minor: 5 }, null, 1)}\n`;
+  const workbook = { source_sha256: sourceSha256(Buffer.from(source)), outcome: "ok", failed_cells: [] };
+  const outputs = [{ output_type: "stream", name: "stdout", text: [`${banner}\n`] }];
+  return JSON.stringify({ cells: cells(outputs, 1), metadata: { ...metadata, workbook }, nbformat: 4, nbformat_minor: 5 }, null, 1);
+}
+
+/** Why the measurement cannot run here, or undefined. */
+export function firstResultUnavailable(): string | undefined {
+  return fs.existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+}
+
+/** Loads the softmax page `runs + warmup` times, each in a fresh browser context; `banner` names the model. */
+export async function measureFirstResult(banner: string, runs: number, warmup: number): Promise<FirstResultRuns> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-try-it-"));
+  const server = { close: async () => {} };
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"],
+  });
+  try {
+    const executed = path.join(dir, "executed");
+    fs.mkdirSync(executed);
+    markOutputDir(executed, "npm run workbook");
+    fs.writeFileSync(path.join(executed, "05-softmax.ipynb"), bannerNotebook(banner));
+    const site = await buildSite(executed, path.join(dir, "book"));
+    const page = site.tryIt.pages[0];
+    if (!page?.model) throw new Error(`the panel cannot run the bench's model: ${page?.why ?? "no panel"}`);
+    const served = await serveSite(site.outDir, 0);
+    server.close = served.close;
+    const result: FirstResultRuns = { firstResultMs: [], loadMs: [], siteBytes: site.tryIt.weight.code + site.tryIt.weight.runtime + site.tryIt.weight.models };
+    for (let i = 0; i < warmup + runs; i++) {
+      const context = await browser.newContext();
+      // Nothing may come from elsewhere: the figure is the offline panel's.
+      await context.route("**/*", (route) => (route.request().url().startsWith(served.url) ? route.continue() : route.abort()));
+      const tab = await context.newPage();
+      await tab.goto(`${served.url}05-softmax.html`);
+      const panel = tab.locator(".try-it[data-first-result-ms]");
+      await panel.waitFor({ state: "attached", timeout: 180_000 });
+      if (i >= warmup) {
+        result.firstResultMs.push(Number(await panel.getAttribute("data-first-result-ms")));
+        result.loadMs.push(Number(await panel.getAttribute("data-load-ms")));
+      }
+      await context.close();
+    }
+    return result;
+  } finally {
+    await browser.close();
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
