@@ -122,7 +122,7 @@ before(async () => {
   demoDir = demoModel();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-try-it-"));
   env.allowRemoteModels = false;
-  const banner = modelBanner({ kind: "fixture", name: path.basename(demoDir), dir: demoDir, source: demoDir, reason: "WORKBOOK_MODEL=offline" });
+  const banner = modelBanner({ kind: "demo", name: path.basename(demoDir), dir: demoDir, source: demoDir, reason: "WORKBOOK_MODEL=offline" });
   demoSite = await siteFor("demo", ["02-tokenizer", "03-base-model", "05-softmax"], banner);
   browser = await launchBrowser();
 });

@@ -24,7 +24,7 @@ const notebook = (banner: string) => ({
   nbformat: 4, nbformat_minor: 5,
 });
 
-const demoBanner = () => modelBanner({ kind: "fixture", name: path.basename(demoDir), dir: demoDir, source: demoDir, reason: "WORKBOOK_MODEL=offline" });
+const demoBanner = () => modelBanner({ kind: "demo", name: path.basename(demoDir), dir: demoDir, source: demoDir, reason: "WORKBOOK_MODEL=offline" });
 
 before(async () => {
   demoDir = demoModel();
