@@ -1,3 +1,4 @@
+import { bertDemoModel } from "./bert";
 import type { DemoModel } from "./demo-model";
 import { sentimentDemoModel } from "./sentiment";
 import { softmaxNetsDemoModel } from "./softmax-nets";
@@ -6,11 +7,12 @@ import { t5DemoModel } from "./t5";
 export type { DemoModel, DemoModelFiles } from "./demo-model";
 export { jsonFileBytes } from "./demo-model";
 export { SENTIMENT_DEMO_MODEL_NAME, sentimentDemoModel } from "./sentiment";
+export { BERT_DEMO_MODEL_NAME, BERT_LABELS, bertDemoModel, buildBertFiles } from "./bert";
 export { T5_DEMO_MODEL_NAME, t5DemoModel, buildT5Files, type T5Files } from "./t5";
 export * from "./build";
 
 /** Every demo model `npm run demo-models` builds; add new ones (T5, small softmax nets, …) here. */
-export const DEMO_MODELS: readonly DemoModel[] = [sentimentDemoModel, t5DemoModel, softmaxNetsDemoModel];
+export const DEMO_MODELS: readonly DemoModel[] = [sentimentDemoModel, bertDemoModel, t5DemoModel, softmaxNetsDemoModel];
 
 /** The registered demo model called `name`; throws naming the known ones otherwise. */
 export function findDemoModel(name: string): DemoModel {
