@@ -56,7 +56,11 @@ async function runOn(dir: string, names: readonly string[]): Promise<Ran[]> {
     const file = path.join(projectRoot(), "notebooks", `${name}.ipynb`);
     return { path: file, notebook: await readNotebook(file) };
   }));
-  const env = { ...process.env, WORKBOOK_MODEL: dir };
+  // Relative to the project root, as a kernel reads it: the banner names the directory, and a clone's absolute path
+  // may be longer than an output line.
+  const relative = path.relative(projectRoot(), dir);
+  const model = relative.startsWith("..") || path.isAbsolute(relative) ? dir : `./${relative}`;
+  const env = { ...process.env, WORKBOOK_MODEL: model };
   const outcomes = await runNotebooks(inputs, { env, timeout: CELL_TIMEOUT_S });
   return outcomes.map((outcome, i) => {
     const notebook: Notebook | undefined = outcome.result?.notebook ?? (outcome.error instanceof CellError ? outcome.error.notebook : undefined);
