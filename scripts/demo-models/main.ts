@@ -1,7 +1,7 @@
 // `npm run demo-models [-- NAME…] [--out DIR]`: builds every registered demo model (or the named ones) into
 // build/models/<name>/ (or DIR/<name>/), atomically, and prints each file's size and sha256.
 import * as path from "node:path";
-import { buildDemoModel, findDemoModel, DEMO_MODELS, writeDemoModelDir } from "../../src/demo-models";
+import { buildDemoModel, findDemoModel, DEMO_MODELS, readManifest, writeDemoModelDir } from "../../src/demo-models";
 import { demoModelDir, projectRoot } from "../../src/model";
 import { parseCommandLine, parseOrExitCode, UsageError } from "../cli-usage";
 import { demoModelReport } from "./report";
@@ -35,8 +35,8 @@ function main(argv: string[]): number {
   const demoModels = options.names.length > 0 ? options.names.map(findDemoModel) : DEMO_MODELS;
   const started = performance.now();
   for (const demoModel of demoModels) {
-    const built = buildDemoModel(demoModel, projectRoot());
     const dir = options.out ? path.resolve(options.out, demoModel.name) : demoModelDir(demoModel.name);
+    const built = buildDemoModel(demoModel, projectRoot(), readManifest(dir));
     writeDemoModelDir(dir, built.files);
     console.log(demoModelReport(built, path.relative(process.cwd(), dir) || ".").join("\n"));
   }

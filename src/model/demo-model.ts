@@ -1,4 +1,4 @@
-import { buildDemoModel, findDemoModel, demoModelStaleness, writeDemoModelDir } from "../demo-models";
+import { buildDemoModel, findDemoModel, demoModelStaleness, readManifest, writeDemoModelDir } from "../demo-models";
 import { demoModelDir, projectRoot } from "./paths";
 
 /** A demo model directory that is ready to load, and whether this call had to (re)build it. */
@@ -22,7 +22,7 @@ export function ensureDemoModel(name: string, options: { dir?: string; log?: (li
   const reason = demoModelStaleness(dir, demoModel, root);
   if (reason === null) return { name, dir, built: false, reason: null, buildMs: null };
   options.log?.(`Building demo model ${name} in ${dir} (${reason})…`);
-  const built = buildDemoModel(demoModel, root);
+  const built = buildDemoModel(demoModel, root, readManifest(dir));
   writeDemoModelDir(dir, built.files);
   return { name, dir, built: true, reason, buildMs: built.buildMs };
 }

@@ -11,6 +11,10 @@ export function describeStop(stop: StopPoint): string {
   return `tensor '${stop.tensor ?? "?"}'`;
 }
 
+/** Said by every head error: notebooks catch it, skip the head step and go on. */
+export const HEAD_STEP_UNSHOWN =
+  "so the head step (pooled vector → dense → activation → classifier → logits) can't be shown for this model";
+
 /** The file could not be read or decoded as an ONNX model (missing, truncated, not protobuf). */
 export class OnnxReadError extends Error {
   override readonly name = "OnnxReadError";

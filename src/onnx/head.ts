@@ -1,14 +1,21 @@
-// The classification head DistilBERT exports (README.md, A3–A4): [CLS] vector → pre_classifier
-// Linear → ReLU → classifier Linear → logits. A Linear appears as Gemm, as MatMul + Add, or — in
-// dynamically quantized files — as DynamicQuantizeLinear → MatMulInteger → Cast → Mul (+ Add bias).
+// The classification heads of DistilBERT, BERT, RoBERTa/XLM-R and DeBERTa-v2 (README.md, A3–A4): the
+// first token's vector → a dense Linear → an activation (ReLU, Tanh or GELU) → the classifier Linear →
+// logits. A Linear appears as Gemm, as MatMul + Add, or — in dynamically quantized files — as
+// DynamicQuantizeLinear → MatMulInteger → Cast → Mul (+ Add bias).
 import { Tensor } from "@huggingface/transformers";
 import { makeTensor, type TensorLike } from "../tensor/types";
-import { GraphStructureError } from "./errors";
+import {
+  activationFunction, activationLipschitz, parseActivation,
+  type GeluApproximation, type HeadActivation, type ParsedActivation,
+} from "./activation";
+import { GraphStructureError, HEAD_STEP_UNSHOWN } from "./errors";
+import { headFamily, type HeadFamily, type HeadNames, type ModelConfigHint } from "./family";
 import { floatAttr, intAttr, ModelIndex, nodeLabel, type NodeRef, type Scope } from "./model-index";
 import { producerOf, skipBack } from "./refs";
 import { tensorToFloat32 } from "./tensor-data";
 
-const PASS_THROUGH = new Set(["Cast", "Identity"]);
+const PASS_THROUGH = new Set(["Cast", "Identity", "Dropout"]);
+
 
 /** Where a Linear layer's numbers come from in the graph. */
 export interface LinearSource {
@@ -35,11 +42,13 @@ export interface ParsedLinear {
   readonly beta: number;
 }
 
-/** The head as found: two Linear layers with a ReLU between them. */
+/** The head as found: two Linear layers with an activation between them, and the family that makes. */
 export interface ParsedHead {
-  readonly preClassifier: ParsedLinear;
-  readonly activation: NodeRef;
+  readonly dense: ParsedLinear;
+  readonly activation: ParsedActivation;
   readonly classifier: ParsedLinear;
+  readonly family: HeadFamily;
+  readonly names: HeadNames;
 }
 
 /** A quantized weight as stored: integer values (normalised to [out, in]), and per-tensor or per-output scale and zero point. */
@@ -58,18 +67,35 @@ export interface LinearWeights {
   readonly quantized?: QuantizedWeight;
 }
 
-/** Pre-classifier and classifier parameters as read from the model's initializers. */
+/** A head's parameters as read from the model's initializers, with what recomputing it needs. */
 export interface HeadWeights {
-  readonly preClassifier: LinearWeights;
+  /** Which model family's head this is, from the structure (activation), refined by config.model_type and names. */
+  readonly family: HeadFamily;
+  /** Which token's vector the head reads (0: [CLS] or <s>). */
+  readonly pooledPosition: 0;
+  readonly activation: HeadActivation;
+  /** For GELU: exact (erf) or the tanh approximation. */
+  readonly geluApproximation?: GeluApproximation;
+  /** The Linear before the activation: pre_classifier, bert.pooler.dense, classifier.dense or pooler.dense. */
+  readonly dense: LinearWeights;
+  /** The Linear that writes the logits: classifier or classifier.out_proj. */
   readonly classifier: LinearWeights;
+  /** The torch module names of the two layers. */
+  readonly names: HeadNames;
   /** True when the file quantizes the head (weights int8, activations quantized to uint8 at run time). */
   readonly quantized: boolean;
+  /** @deprecated Renamed `dense` (every family has one); kept for notebooks written against DistilBERT. */
+  readonly preClassifier: LinearWeights;
 }
 
 function unrecognised(what: string, name: string, node: NodeRef | undefined): GraphStructureError {
   const where = node ? `found ${nodeLabel(node)}` : `'${name}' is not produced by a node`;
   const stop = node ? [{ node: node.proto.name ?? "", opType: node.proto.opType ?? "" }] : [{ tensor: name }];
-  return new GraphStructureError(`Unrecognised head: looked for ${what} producing '${name}' and ${where}.`, what, stop);
+  return new GraphStructureError(
+    `Unrecognised head: looked for ${what} producing '${name}' and ${where}; ` +
+      "the heads known are DistilBERT (dense → ReLU), BERT and RoBERTa (dense → Tanh) and DeBERTa-v2 (dense → GELU), " +
+      `each followed by the classifier, ${HEAD_STEP_UNSHOWN}.`,
+    what, stop);
 }
 
 /** Parses the matrix product (no bias) that produces `name`. */
@@ -145,22 +171,33 @@ export function parseLinear(index: ModelIndex, name: string, scope: Scope): Pars
 }
 
 /**
- * Parses the head between `cls` (the Gather output) and `logits`: Linear → ReLU → Linear, with Casts
- * and Identities allowed between the pieces (fp16 files end in a Cast back to float32).
+ * Parses the head between `cls` (the pooled first-token vector) and `logits`: Linear → ReLU, Tanh or
+ * GELU → Linear, with Casts, Identities and Dropouts allowed between the pieces (fp16 files end in a
+ * Cast back to float32). `config` (a config.json's model_type) tells BERT from RoBERTa.
  */
-export function parseHead(index: ModelIndex, logits: string, cls: string, scope: Scope): ParsedHead {
+export function parseHead(index: ModelIndex, logits: string, cls: string, scope: Scope, config?: ModelConfigHint): ParsedHead {
   const end = skipBack(index, logits, scope, PASS_THROUGH);
   const classifier = parseLinear(index, end.name, end.scope);
   const beforeClassifier = skipBack(index, classifier.source.input, classifier.scope, PASS_THROUGH);
-  const activation = producerOf(index, beforeClassifier.name, beforeClassifier.scope);
-  if (activation?.proto.opType !== "Relu") throw unrecognised("the ReLU between pre_classifier and classifier", beforeClassifier.name, activation);
-  const beforeRelu = skipBack(index, activation.proto.input?.[0] ?? "", activation.scope, PASS_THROUGH);
-  const preClassifier = parseLinear(index, beforeRelu.name, beforeRelu.scope);
-  const start = skipBack(index, preClassifier.source.input, preClassifier.scope, PASS_THROUGH);
-  if (start.name !== cls) {
-    throw unrecognised(`the [CLS] Gather output '${cls}' as the pre_classifier's input`, start.name, producerOf(index, start.name, start.scope));
+  const activation = parseActivation(index, beforeClassifier.name, beforeClassifier.scope);
+  if (!activation) {
+    throw unrecognised("the activation before the classifier (Relu, Tanh, Gelu, or x · 0.5 · (1 + Erf(x / √2)))",
+      beforeClassifier.name, producerOf(index, beforeClassifier.name, beforeClassifier.scope));
   }
-  return { preClassifier, activation, classifier };
+  const last = activation.nodes[activation.nodes.length - 1];
+  const beforeActivation = skipBack(index, activation.input, last.scope, PASS_THROUGH);
+  let dense = parseLinear(index, beforeActivation.name, beforeActivation.scope);
+  if (activation.bias) {
+    // BiasGelu / FastGelu(x, bias): the dense layer's bias moved into the activation node.
+    if (dense.source.bias) throw unrecognised("a matrix product without bias before a bias-adding GELU", beforeActivation.name, producerOf(index, beforeActivation.name, beforeActivation.scope));
+    dense = { ...dense, beta: 1, source: { ...dense.source, bias: activation.bias, nodes: [...dense.source.nodes, last.proto.name ?? ""], output: activation.output } };
+  }
+  const start = skipBack(index, dense.source.input, dense.scope, PASS_THROUGH);
+  if (start.name !== cls) {
+    throw unrecognised(`the pooled first-token vector '${cls}' as the dense layer's input`, start.name, producerOf(index, start.name, start.scope));
+  }
+  const { family, names } = headFamily(index, activation.kind, dense.source, classifier.source, config);
+  return { dense, activation, classifier, family, names };
 }
 
 /** Reads a Linear layer's weight ([out, in], float32) and bias ([out]) from the model's constants. */
@@ -204,23 +241,44 @@ export function readLinearWeights(index: ModelIndex, layer: ParsedLinear): Linea
   return { ...result, quantized };
 }
 
-/** Reads both Linear layers of a parsed head. */
-export function readHeadWeights(index: ModelIndex, head: ParsedHead): HeadWeights {
-  return {
-    preClassifier: readLinearWeights(index, head.preClassifier),
-    classifier: readLinearWeights(index, head.classifier),
-    quantized: head.preClassifier.source.form === "MatMulInteger" || head.classifier.source.form === "MatMulInteger",
-  };
+/** True when either Linear of the head is the dynamic-quantization chain. */
+export function isQuantizedHead(head: ParsedHead): boolean {
+  return head.dense.source.form === "MatMulInteger" || head.classifier.source.form === "MatMulInteger";
 }
 
-/** The [CLS] rows (token 0) of a [batch, seq, hidden] tensor, widened to float64. */
-function clsRows(lastHiddenState: TensorLike): Float64Array[] {
+/** Reads both Linear layers of a parsed head, with its family, activation and names. */
+export function readHeadWeights(index: ModelIndex, head: ParsedHead): HeadWeights {
+  const dense = readLinearWeights(index, head.dense);
+  const weights = {
+    family: head.family,
+    pooledPosition: 0 as const,
+    activation: head.activation.kind,
+    ...(head.activation.kind === "gelu" ? { geluApproximation: head.activation.approximate } : {}),
+    dense,
+    classifier: readLinearWeights(index, head.classifier),
+    names: head.names,
+    quantized: isQuantizedHead(head),
+  };
+  // Not enumerable, so printing the weights shows each layer once.
+  Object.defineProperty(weights, "preClassifier", { get: () => weights.dense, enumerable: false });
+  return weights as HeadWeights;
+}
+
+/** The pooled rows (token `position`, 0 = [CLS] / <s>) of a [batch, seq, hidden] tensor, widened to float64. */
+function pooledRows(lastHiddenState: TensorLike, position = 0): Float64Array[] {
   if (lastHiddenState.dims.length !== 3) {
     throw new RangeError(`lastHiddenState must be [batch, sequence, hidden]; got dims [${lastHiddenState.dims.join(", ")}]`);
   }
   const [batch, seq, hidden] = lastHiddenState.dims;
+  if (position >= seq) throw new RangeError(`the head pools token ${position}, but the sequences have ${seq} tokens`);
   const values = tensorToFloat32(lastHiddenState);
-  return Array.from({ length: batch }, (_, b) => Float64Array.from(values.subarray(b * seq * hidden, b * seq * hidden + hidden)));
+  const at = (b: number) => (b * seq + position) * hidden;
+  return Array.from({ length: batch }, (_, b) => Float64Array.from(values.subarray(at(b), at(b) + hidden)));
+}
+
+/** The head's activation as a function of one number (older HeadWeights without `activation` are DistilBERT's ReLU). */
+function headActivation(weights: HeadWeights): (x: number) => number {
+  return activationFunction(weights.activation ?? "relu", weights.geluApproximation);
 }
 
 /** y = W x + b for one row, W [out, in] row-major; float64 accumulation. */
@@ -294,12 +352,16 @@ export interface RecomputeOptions {
   readonly quantizedArithmetic?: boolean;
 }
 
-/** The head by hand: [CLS] row of each sequence → pre_classifier → ReLU → classifier; returns logits [batch, labels] (float32). */
+/**
+ * The head by hand, for any family: the pooled row of each sequence → dense → ReLU, Tanh or GELU →
+ * classifier; returns logits [batch, labels] (float32).
+ */
 export function recomputeHead(lastHiddenState: TensorLike, weights: HeadWeights, options: RecomputeOptions = {}): Tensor {
-  const rows = clsRows(lastHiddenState);
+  const rows = pooledRows(lastHiddenState, weights.pooledPosition ?? 0);
   const apply = (x: Float64Array[], w: LinearWeights) =>
     options.quantizedArithmetic && w.quantized ? quantizedLinear(x, w) : x.map((row) => linear(row, w.weight, w.bias));
-  const hidden = apply(rows, weights.preClassifier).map((h) => h.map((v) => Math.max(0, v)));
+  const act = headActivation(weights);
+  const hidden = apply(rows, weights.dense).map((h) => h.map(act));
   const logits = apply(hidden, weights.classifier);
   const labels = weights.classifier.weight.dims[0];
   const out = new Float32Array(rows.length * labels);
@@ -315,13 +377,16 @@ function dynamicScale(lo: number, hi: number): number {
 /**
  * Largest difference the quantized file's own arithmetic can put between its logits and float
  * `recomputeHead` with the dequantized weights: DynamicQuantizeLinear rounds each activation to a
- * uint8 step s = range/255 (off by at most s once saturation is counted), and a Linear turns an input
- * error e into at most Σ|W|·e. A worst case, so loose; returns 0 for a float head.
+ * uint8 step s = range/255 (off by at most s once saturation is counted), a Linear turns an input
+ * error e into at most Σ|W|·e, and the activation into at most its slope times e. A worst case, so
+ * loose; returns 0 for a float head.
  */
 export function quantizedHeadErrorBound(lastHiddenState: TensorLike, weights: HeadWeights): number {
-  const pre = weights.preClassifier;
+  const pre = weights.dense;
   const cls = weights.classifier;
-  const rows = clsRows(lastHiddenState);
+  const rows = pooledRows(lastHiddenState, weights.pooledPosition ?? 0);
+  const act = headActivation(weights);
+  const slope = activationLipschitz(weights.activation ?? "relu");
   if (!pre.quantized && !cls.quantized) return 0;
   const spread = (w: TensorLike, inputError: ArrayLike<number>) => {
     const [outF, inF] = w.dims;
@@ -333,7 +398,9 @@ export function quantizedHeadErrorBound(lastHiddenState: TensorLike, weights: He
   };
   const sx = pre.quantized ? dynamicScale(...minMax(rows)) : 0;
   const e1 = spread(pre.weight, new Float64Array(pre.weight.dims[1]).fill(sx));
-  const hidden = rows.map((x) => linear(x, pre.weight, pre.bias).map((v) => Math.max(0, v)));
+  // The activation stretches the dense layer's error by at most its slope.
+  e1.forEach((e, i) => (e1[i] = e * slope));
+  const hidden = rows.map((x) => linear(x, pre.weight, pre.bias).map(act));
   const e1max = Math.max(...e1);
   const [hLo, hHi] = minMax(hidden);
   const sh = cls.quantized ? dynamicScale(hLo - e1max, hHi + e1max) : 0;

@@ -8,7 +8,9 @@ export {
   recomputeHead, quantizedHeadErrorBound,
   type HeadWeights, type LinearWeights, type LinearSource, type QuantizedWeight, type RecomputeOptions,
 } from "./head";
+export { FAMILY_NAMES, type HeadFamily, type HeadNames, type ModelConfigHint } from "./family";
+export { erf, gelu, activationFunction, type HeadActivation, type GeluApproximation } from "./activation";
 export { exposeTensors, exposeSoftmaxInput, type SoftmaxInput } from "./expose";
-export { OnnxReadError, GraphStructureError, AmbiguousStructureError, type StopPoint } from "./errors";
+export { OnnxReadError, GraphStructureError, AmbiguousStructureError, HEAD_STEP_UNSHOWN, type StopPoint } from "./errors";
 export { resolveModelFile, type OnnxDtype } from "./load";
 export { prepareFeeds, type ModelFeeds } from "./session";

@@ -1,11 +1,14 @@
 // The notebook-facing entry point: open a sequence-classification ONNX file with its encoder output,
 // every hidden state and every attention map exposed, and read its head's weights.
-import { realpathSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Tensor } from "@huggingface/transformers";
 import type * as ort from "onnxruntime-node";
 import { GraphStructureError, inModel } from "./errors";
 import { exposeRefs } from "./expose";
-import { readHeadWeights, type HeadWeights, type LinearSource } from "./head";
+import type { HeadActivation } from "./activation";
+import type { HeadFamily, HeadNames, ModelConfigHint } from "./family";
+import { isQuantizedHead, readHeadWeights, type HeadWeights, type LinearSource } from "./head";
 import type { LayerNormKind } from "./layer-norm";
 import { decodeModelBytes, readModelBytes, resolveModelFile, type OnnxDtype } from "./load";
 import { ModelIndex, type NodeRef } from "./model-index";
@@ -22,6 +25,11 @@ export interface InspectOptions {
   readonly logits?: string;
   /** Passed to onnxruntime-node's `InferenceSession.create`. */
   readonly sessionOptions?: SessionOptions;
+  /**
+   * The model's config.json (only `model_type` is read: it tells BERT's head from RoBERTa's). When
+   * omitted, `inspectModel` reads the config.json of the model folder the file sits in, if there is one.
+   */
+  readonly config?: ModelConfigHint;
 }
 
 /** What the finder found, by name, for notebooks to print. */
@@ -31,10 +39,15 @@ export interface GraphFacts {
   readonly irVersion: number;
   readonly producer: string;
   readonly logits: string;
+  /** The node taking the first token: a Gather, or "Slice → Squeeze" (node = the Slice's name). */
   readonly clsGather: { readonly node: string; readonly opType: string; readonly input: string; readonly output: string };
-  readonly preClassifier: LinearSource;
-  readonly activation: { readonly node: string; readonly opType: string };
+  readonly family: HeadFamily;
+  /** The head's Linear before the activation (DistilBERT's pre_classifier, BERT's pooler, …). */
+  readonly dense: LinearSource;
+  /** The activation: its kind, how it is written (op type, or "Erf (decomposed)"), and its last node. */
+  readonly activation: { readonly node: string; readonly opType: string; readonly kind: HeadActivation; readonly nodes: readonly string[] };
   readonly classifier: LinearSource;
+  readonly names: HeadNames;
   readonly quantizedHead: boolean;
   readonly lastHiddenState: string;
   readonly layers: number;
@@ -77,9 +90,12 @@ export interface InspectedModel {
   readonly facts: GraphFacts;
   /** The onnxruntime session on the edited graph. */
   readonly session: ort.InferenceSession;
-  /** Runs the model on `{ input_ids, attention_mask }` and returns the exposed tensors by role. */
+  /**
+   * Runs the model on `{ input_ids, attention_mask }` (plus `token_type_ids` when the file takes them:
+   * zeros unless given) and returns the exposed tensors by role.
+   */
   run(feeds: ModelFeeds): Promise<InspectionResult>;
-  /** Pre-classifier and classifier weights [out, in] and biases, read from the initializers (dequantized when quantized). */
+  /** The head's family, activation, names, and dense and classifier weights [out, in] and biases (dequantized when quantized). */
   headWeights(): HeadWeights;
 }
 
@@ -95,11 +111,20 @@ function describeFacts(source: string, index: ModelIndex, s: ModelStructure, out
     irVersion: toNumber(index.model.irVersion),
     producer: [index.model.producerName, index.model.producerVersion].filter(Boolean).join(" "),
     logits: describeRef(s.logits),
-    clsGather: { ...nodeFacts(s.gather), input: s.gather.proto.input?.[0] ?? "", output: s.gather.proto.output?.[0] ?? "" },
-    preClassifier: s.head.preClassifier.source,
-    activation: nodeFacts(s.head.activation),
+    clsGather: s.firstTokenSlice
+      ? { node: s.firstTokenSlice.proto.name ?? "", opType: "Slice → Squeeze", input: s.firstTokenSlice.proto.input?.[0] ?? "", output: s.gather.proto.output?.[0] ?? "" }
+      : { ...nodeFacts(s.gather), input: s.gather.proto.input?.[0] ?? "", output: s.gather.proto.output?.[0] ?? "" },
+    family: s.head.family,
+    dense: s.head.dense.source,
+    activation: {
+      node: s.head.activation.nodes[s.head.activation.nodes.length - 1].proto.name ?? "",
+      opType: s.head.activation.form,
+      kind: s.head.activation.kind,
+      nodes: s.head.activation.nodes.map((n) => n.proto.name ?? ""),
+    },
     classifier: s.head.classifier.source,
-    quantizedHead: s.head.preClassifier.source.form === "MatMulInteger" || s.head.classifier.source.form === "MatMulInteger",
+    names: s.head.names,
+    quantizedHead: isQuantizedHead(s.head),
     lastHiddenState: describeRef(s.lastHiddenState),
     layers: n,
     layerNorm: s.layerNorm,
@@ -132,7 +157,7 @@ export async function inspectModelBytes(bytes: Uint8Array, options: InspectOptio
   const index = new ModelIndex(decodeModelBytes(bytes, source));
   let structure: ModelStructure;
   try {
-    structure = findStructure(index, options.logits ?? "logits");
+    structure = findStructure(index, options.logits ?? "logits", options.config);
   } catch (error) {
     throw error instanceof GraphStructureError ? inModel(error, options.source ?? options.modelFile) : error;
   }
@@ -167,6 +192,24 @@ export async function inspectModelBytes(bytes: Uint8Array, options: InspectOptio
   };
 }
 
+/**
+ * The model_type of the config.json in the model folder holding `file` (`<folder>/onnx/model.onnx` or
+ * `<folder>/model.onnx`), or undefined when there is none.
+ */
+function folderConfig(file: string): ModelConfigHint | undefined {
+  const folder = basename(dirname(file)) === "onnx" ? dirname(dirname(file)) : dirname(file);
+  const path = join(folder, "config.json");
+  if (!existsSync(path)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON (${(error as Error).message}); fix it, or pass { config } to inspectModel.`);
+  }
+  const modelType = (parsed as { model_type?: unknown } | null)?.model_type;
+  return typeof modelType === "string" ? { model_type: modelType } : {};
+}
+
 // Module-level state only for this cache: edited sessions keyed by file identity and options.
 const cache = new Map<string, Promise<InspectedModel>>();
 
@@ -178,10 +221,11 @@ const cache = new Map<string, Promise<InspectedModel>>();
 export async function inspectModel(onnxPath: string, options: InspectOptions = {}): Promise<InspectedModel> {
   const file = realpathSync(resolveModelFile(onnxPath, options.dtype));
   const stat = statSync(file);
-  const key = JSON.stringify([file, stat.size, stat.mtimeMs, options.logits ?? "logits", options.sessionOptions ?? {}]);
+  const config = options.config ?? folderConfig(file);
+  const key = JSON.stringify([file, stat.size, stat.mtimeMs, options.logits ?? "logits", options.sessionOptions ?? {}, config?.model_type ?? null]);
   let entry = cache.get(key);
   if (!entry) {
-    entry = inspectModelBytes(readModelBytes(file), { ...options, source: file, modelFile: file });
+    entry = inspectModelBytes(readModelBytes(file), { ...options, config, source: file, modelFile: file });
     cache.set(key, entry);
     entry.catch(() => cache.delete(key)); // a failed attempt is not remembered
   }

@@ -4,6 +4,7 @@
 import { findBlocks } from "./blocks";
 import { findClsGather } from "./cls-gather";
 import { GraphStructureError } from "./errors";
+import type { ModelConfigHint } from "./family";
 import { parseHead, type ParsedHead } from "./head";
 import type { LayerNormKind } from "./layer-norm";
 import { ModelIndex, nodeLabel, type NodeRef, type Scope } from "./model-index";
@@ -21,7 +22,10 @@ export interface ModelStructure {
   readonly attentions: readonly TensorRef[];
   /** The head as parsed in the first (then) branch, or in the main graph. */
   readonly head: ParsedHead;
+  /** The Gather taking token 0 (or the Squeeze of a Slice 0:1 → Squeeze). */
   readonly gather: NodeRef;
+  /** For Slice → Squeeze: the Slice. */
+  readonly firstTokenSlice?: NodeRef;
   readonly softmaxes: readonly NodeRef[];
   readonly layerNorm: readonly LayerNormKind[];
   /** If nodes descended through on the way from `logits`. */
@@ -39,14 +43,14 @@ function branchScope(ifNode: NodeRef, attribute: string): Scope {
   return scope;
 }
 
-function analyse(index: ModelIndex, name: string, scope: Scope): ModelStructure {
+function analyse(index: ModelIndex, name: string, scope: Scope, config?: ModelConfigHint): ModelStructure {
   const source = index.resolve(name, scope);
   if (source?.kind === "node" && source.node.proto.opType === "If") {
     const ifNode = source.node;
     const sides = ["then_branch", "else_branch"].map((attribute) => {
       const branch = branchScope(ifNode, attribute);
       const output = branch.outputs[source.outputIndex];
-      return analyse(index, output, branch);
+      return analyse(index, output, branch, config);
     });
     const [a, b] = sides;
     if (a.attentions.length !== b.attentions.length) {
@@ -67,7 +71,7 @@ function analyse(index: ModelIndex, name: string, scope: Scope): ModelStructure 
     };
   }
   const gather = findClsGather(index, name, scope);
-  const head = parseHead(index, name, gather.cls, gather.node.scope);
+  const head = parseHead(index, name, gather.cls, gather.node.scope, config);
   const blocks = findBlocks(index, gather.lastHiddenState, gather.node.scope);
   const lastHiddenState = refAt(index, gather.lastHiddenState, gather.node.scope);
   const lastBlock = blocks[blocks.length - 1];
@@ -85,19 +89,23 @@ function analyse(index: ModelIndex, name: string, scope: Scope): ModelStructure 
     attentions: blocks.map((b) => refAt(index, b.softmax.proto.output?.[0] ?? "", b.softmax.scope)),
     head,
     gather: gather.node,
+    ...(gather.firstTokenSlice ? { firstTokenSlice: gather.firstTokenSlice } : {}),
     softmaxes: blocks.map((b) => b.softmax),
     layerNorm: [...new Set(blocks.map((b) => b.layerNorm))],
     ifNodes: [],
   };
 }
 
-/** Finds head, encoder output, hidden states and attentions by walking back from the graph output `logits`. */
-export function findStructure(index: ModelIndex, logits = "logits"): ModelStructure {
+/**
+ * Finds head, encoder output, hidden states and attentions by walking back from the graph output
+ * `logits`; `config` (config.json's model_type), when given, tells BERT's head from RoBERTa's.
+ */
+export function findStructure(index: ModelIndex, logits = "logits", config?: ModelConfigHint): ModelStructure {
   if (!index.top.outputs.includes(logits)) {
     throw new GraphStructureError(
       `Looked for a graph output named '${logits}' (what sequence-classification exports write) and the model's outputs are ` +
         `[${index.top.outputs.map((o) => `'${o}'`).join(", ")}]. For a model that ends in a Softmax, use exposeSoftmaxInput().`,
       `graph output '${logits}'`, [{ tensor: logits }]);
   }
-  return analyse(index, logits, index.top);
+  return analyse(index, logits, index.top, config);
 }

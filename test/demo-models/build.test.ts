@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  buildDemoModel, findDemoModel, DEMO_MODELS, demoModelStaleness, MANIFEST_FILE, readManifest, sentimentDemoModel, sha256, sourceFingerprint,
-  writeDemoModelDir, type DemoModel,
+  buildDemoModel, CODE_ROOT, findDemoModel, DEMO_MODELS, demoModelStaleness, MANIFEST_FILE, readManifest, sentimentDemoModel, sha256, sourceFingerprint,
+  writeDemoModelDir, type DemoModel, type DemoModelManifest,
 } from "../../src/demo-models";
 import { ensureDemoModel, projectRoot } from "../../src/model";
 
@@ -64,11 +64,63 @@ test("the source fingerprint changes when a source file changes, and names missi
   const dir = path.join(scratch, "sources");
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "x.ts"), "one");
-  const demoModel = tinyDemoModel("", [path.relative(root, dir)]);
+  const demoModel = tinyDemoModel("", [path.relative(CODE_ROOT, dir)]);
   const before = sourceFingerprint(demoModel, root);
   fs.writeFileSync(path.join(dir, "x.ts"), "two");
   assert.notEqual(sourceFingerprint(demoModel, root), before);
   assert.notEqual(sourceFingerprint(tinyDemoModel("", ["no/such/path"]), root), sourceFingerprint(tinyDemoModel("", []), root));
+});
+
+test("sources resolve against the running code (src/ under tsx): every registered demo model's sources exist", () => {
+  assert.equal(path.relative(root, CODE_ROOT), "src");
+  for (const demoModel of DEMO_MODELS) {
+    for (const source of demoModel.sources) {
+      const alone = { ...demoModel, sources: [source] };
+      const missing = sourceFingerprint({ ...demoModel, sources: ["no/such/module"] }, root);
+      assert.notEqual(sourceFingerprint(alone, root), missing, `${demoModel.name}: source ${source} resolves to no file`);
+    }
+  }
+});
+
+test("the fingerprint is keyed to the code that runs: a src/ and a dist/ tree each answer for their own files", () => {
+  const project = path.join(scratch, "code-roots");
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+    fs.writeFileSync(path.join(project, file), text);
+  };
+  write("src/demo-models/x.ts", "export const x: number = 1;");
+  write("dist/demo-models/x.js", "exports.x = 1;");
+  write("dist/demo-models/x.d.ts", "export declare const x: number;");
+  const demoModel = tinyDemoModel("", ["demo-models/x", "package:onnx-proto"]);
+  const fingerprints = () => ["src", "dist"].map((tree) => sourceFingerprint(demoModel, project, path.join(project, tree)));
+  const [src, dist] = fingerprints();
+  assert.notEqual(src, dist);
+  // Editing src/ without rebuilding dist/ leaves the notebooks' (dist) fingerprint alone: their code did not change.
+  write("src/demo-models/x.ts", "export const x: number = 2;");
+  assert.deepEqual(fingerprints().map((f) => [f === src, f === dist]), [[false, false], [false, true]]);
+  // Declarations and source maps say nothing about what the code builds.
+  write("dist/demo-models/x.d.ts", "export declare const x: 1 | 2;");
+  write("dist/demo-models/x.js.map", "{}");
+  assert.equal(fingerprints()[1], dist);
+  write("dist/demo-models/x.js", "exports.x = 2;");
+  assert.notEqual(fingerprints()[1], dist);
+  // The older spellings of sources name the same files.
+  assert.equal(sourceFingerprint(tinyDemoModel("", ["src/demo-models/x.ts", "node_modules/onnx-proto/package.json"]), project, path.join(project, "src")), fingerprints()[0]);
+});
+
+test("a byte-identical build by other code joins built_by instead of churning; a different build starts afresh", () => {
+  const demoModel = tinyDemoModel("same");
+  const dir = path.join(scratch, "built-by", "tiny");
+  const first = buildDemoModel(demoModel, root);
+  const other: DemoModelManifest = { ...first.manifest, sources: "f".repeat(64), built_by: ["f".repeat(64)] };
+  writeDemoModelDir(dir, { ...first.files, [MANIFEST_FILE]: new TextEncoder().encode(JSON.stringify(other)) });
+  assert.match(demoModelStaleness(dir, demoModel, root) ?? "", /builder code \(under src\/\) changed since it was built, or it was built by other code/);
+  const rebuilt = buildDemoModel(demoModel, root, readManifest(dir));
+  assert.deepEqual(rebuilt.manifest.built_by, [first.manifest.sources, "f".repeat(64)].sort());
+  writeDemoModelDir(dir, rebuilt.files);
+  assert.equal(demoModelStaleness(dir, demoModel, root), null);
+  const changed = buildDemoModel(tinyDemoModel("changed"), root, readManifest(dir));
+  assert.deepEqual(changed.manifest.built_by, [first.manifest.sources]);
 });
 
 test("writing a demo model replaces an existing directory whole, leaving no temporary directories", () => {

@@ -54,7 +54,7 @@ for (const [kind, file] of Object.entries(files)) {
 
 test("demo model: the quantized file's dequantized head weights are close to the fp32 file's", async () => {
   const [fp32, q8] = await Promise.all([inspectModel(files.fp32), inspectModel(files.quantized)]);
-  for (const layer of ["preClassifier", "classifier"] as const) {
+  for (const layer of ["dense", "classifier"] as const) {
     const a = fp32.headWeights()[layer];
     const b = q8.headWeights()[layer];
     assert.deepEqual(a.weight.dims, b.weight.dims);

@@ -107,7 +107,7 @@ for (const { label, config } of VARIANTS) {
     await withModel(bytes, async (m) => {
       const out = await m.run(feedsFor(c));
       const weights = m.headWeights();
-      assert.deepEqual(weights.preClassifier.weight.dims, [c.hidden, c.hidden], "weights are [out, in]");
+      assert.deepEqual(weights.dense.weight.dims, [c.hidden, c.hidden], "weights are [out, in]");
       assert.deepEqual(weights.classifier.weight.dims, [c.labels, c.hidden]);
       assert.equal(weights.quantized, c.quantized);
       const logits = numbers(out.logits);
