@@ -25,9 +25,15 @@ export async function stepOrSkip<T>(step: string, model: string, run: () => T | 
     return await run();
   } catch (error) {
     if (!(error instanceof GraphStructureError)) throw error;
-    console.log(wrapText(`This step can't be shown for ${shortName(model)}: ${step}. ${withoutFolders(error.message)}`));
+    const why = openLongWords(withoutFolders(error.message), 100);
+    console.log(wrapText(`This step can't be shown for ${shortName(model)}: ${step}. ${why}`));
     return undefined;
   }
+}
+
+/** Words too long for a line (a list like `Gemm/MatMul/Add/…`) opened at their slashes, so the text can wrap there. */
+function openLongWords(text: string, width: number): string {
+  return text.split(" ").map((word) => (word.length > width / 2 ? word.replace(/\/(?=\S)/g, "/ ") : word)).join(" ");
 }
 
 /** Prints that a check did not run and why, so that a skipped check is never read as a passed one. */

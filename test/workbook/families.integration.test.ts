@@ -78,14 +78,14 @@ async function runOn(dir: string, names: readonly string[]): Promise<Ran[]> {
 }
 
 /** Every notebook ran to its end with no failed check, no stderr, its banner once and lines within 100 columns. */
-function assertClean(runs: readonly Ran[], model: string): void {
+function assertClean(runs: readonly Ran[], model: string, unchecked: readonly string[] = []): void {
   for (const run of runs) {
     const where = `${model}, ${run.name}`;
     assert.equal(run.outcome.error?.message ?? null, null, `${where} failed`);
     assert.equal(run.outcome.cellsRun, run.outcome.cellsToRun, `${where}: cells run`);
     assert.deepEqual(run.stderr, [], `${where} wrote to stderr`);
     assert.doesNotMatch(run.text, /check failed/, where);
-    assert.match(run.text, /✓ /, `${where} checks itself`);
+    if (!unchecked.includes(run.name)) assert.match(run.text, /✓ /, `${where} checks itself`);
     assert.equal(run.text.match(/^Model: /gm)?.length, 1, `${where} prints its model banner once`);
     assert.deepEqual(run.lines.filter((line) => [...line].length > 100), [], `${where}: output lines over 100 characters`);
   }
@@ -155,7 +155,8 @@ test("a model whose head is of no known family: 03, 04 and 06 say which step the
   unknownHeadModel(dir);
   const names = ["03-base-model", "04-logits", "06-postprocess"];
   const runs = await runOn(dir, names);
-  assertClean(runs, "the unknown head");
+  // 03 has nothing left to check without the hidden states: it must say so instead (below).
+  assertClean(runs, "the unknown head", ["03-base-model"]);
   const model = path.basename(dir);
   const cannotShow = new RegExp(`^This step can't be shown for ${escape(model)}: `, "m");
   const [base, logits, post] = runs.map((run) => run.text);
