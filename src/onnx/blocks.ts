@@ -76,6 +76,24 @@ function nearestLayerNorms(index: ModelIndex, start: NodeRef): { name: string; s
   return [...found.values()];
 }
 
+/**
+ * True when `name` is computed from a graph input's values (not only from weights, or from shapes): a
+ * hidden state always is; DeBERTa's LayerNorm over its relative-position table is not.
+ */
+function readsInputData(index: ModelIndex, name: string, scope: Scope): boolean {
+  const seen = new Set<NodeRef>();
+  const stack = [{ name, scope }];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    const source = index.resolve(t.name, t.scope);
+    if (source?.kind === "input") return true;
+    if (source?.kind !== "node" || seen.has(source.node) || SHAPE_OPS.has(source.node.proto.opType ?? "")) continue;
+    seen.add(source.node);
+    for (const input of source.node.proto.input ?? []) if (input) stack.push({ name: input, scope: source.node.scope });
+  }
+  return false;
+}
+
 /** Finds the encoder's blocks upstream of `lastHiddenState`, in execution order. */
 export function findBlocks(index: ModelIndex, lastHiddenState: string, scope: Scope): Block[] {
   const softmaxes = ancestors(index, lastHiddenState, scope)
@@ -88,7 +106,9 @@ export function findBlocks(index: ModelIndex, lastHiddenState: string, scope: Sc
       "attention Softmax nodes");
   }
   const blocks = softmaxes.map((softmax, layer): Block => {
-    const norms = nearestLayerNorms(index, softmax);
+    // A LayerNorm of weights alone (DeBERTa's relative-position embeddings) also reaches the attention,
+    // but it is no block input.
+    const norms = nearestLayerNorms(index, softmax).filter((n) => readsInputData(index, n.name, n.scope));
     if (norms.length === 0) {
       throw new GraphStructureError(
         `Looked for the LayerNorm output feeding block ${layer} (attention ${nodeLabel(softmax)}) and found none upstream: ` +

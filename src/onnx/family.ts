@@ -5,7 +5,6 @@
 // against classifier.dense / classifier.out_proj); the graph's inputs and ops (BERT files take
 // token_type_ids; RoBERTa computes position ids from the input with CumSum); BERT otherwise.
 import type { HeadActivation } from "./activation";
-import type { LinearSource } from "./head";
 import type { ModelIndex } from "./model-index";
 
 /** The sequence-classification heads the finder knows. */
@@ -54,8 +53,8 @@ function fromNodeName(node: string): string | undefined {
   return parts.length >= 2 ? parts.slice(0, -1).join(".") : undefined;
 }
 
-/** The torch module name of a Linear layer as the graph spells it, if the graph kept one. */
-export function linearName(source: LinearSource): string | undefined {
+/** The torch module name of a Linear layer (its weight, its nodes) as the graph spells it, if the graph kept one. */
+export function linearName(source: { readonly weight: string; readonly nodes: readonly string[] }): string | undefined {
   const fromW = fromWeight(source.weight);
   if (fromW) return fromW;
   for (const node of source.nodes) {
@@ -82,7 +81,10 @@ function tanhFamilyOfGraph(index: ModelIndex): HeadFamily | undefined {
 
 /** The family of a head and its layer names (the graph's own where it kept them, else the family's). */
 export function headFamily(
-  index: ModelIndex, activation: HeadActivation, dense: LinearSource, classifier: LinearSource, config?: ModelConfigHint,
+  index: ModelIndex, activation: HeadActivation,
+  dense: { readonly weight: string; readonly nodes: readonly string[] },
+  classifier: { readonly weight: string; readonly nodes: readonly string[] },
+  config?: ModelConfigHint,
 ): { family: HeadFamily; names: HeadNames } {
   const found = { dense: linearName(dense), classifier: linearName(classifier) };
   const family: HeadFamily = activation === "relu" ? "distilbert"

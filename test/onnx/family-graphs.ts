@@ -16,6 +16,11 @@ export interface FamilyGraphOptions {
   readonly positions?: "cumsum" | "table";
   /** The pooler's output also a graph output (BERT exports that keep pooler_output). */
   readonly poolerOutput?: boolean;
+  /**
+   * DeBERTa's relative attention, reduced: a LayerNorm over the relative-position table (weights only,
+   * cut to the sequence length) whose projection adds a content-to-position term to the scores.
+   */
+  readonly relativePositions?: boolean;
   /** Dynamic int8 quantization as onnxruntime's quantize_dynamic lays it out. */
   readonly quantized?: boolean;
   readonly labels?: number;
@@ -113,7 +118,16 @@ class FamilyGraph {
     const k = this.linear(x, `${p}.key`);
     const v = this.linear(x, `${p}.value`);
     const a = `/${p.replace(/\./g, "/")}`;
-    const scores = g.op("Div", [g.op("MatMul", [q, g.op("Transpose", [k], `${a}/Transpose`, { perm: [0, 2, 1] })], `${a}/MatMul`), this.constFloat(Math.sqrt(HIDDEN))], `${a}/Div`);
+    let scores = g.op("Div", [g.op("MatMul", [q, g.op("Transpose", [k], `${a}/Transpose`, { perm: [0, 2, 1] })], `${a}/MatMul`), this.constFloat(Math.sqrt(HIDDEN))], `${a}/Div`);
+    if (this.o.relativePositions) {
+      const e = `/${prefix}/encoder`;
+      const seqLen = g.op("Unsqueeze", [g.op("Gather", [g.op("Shape", ["input_ids"], `${e}/Shape`), this.constInt([1], [])], `${e}/Gather`, { axis: 0 }), this.constInt([0], [1])], `${e}/Unsqueeze`);
+      const table = g.op("Slice", [this.weight(`${prefix}.encoder.rel_embeddings.weight`, [MAX_POSITIONS, HIDDEN], 0.5), this.constInt([0], [1]), seqLen, this.constInt([0], [1])], `${e}/Slice`);
+      const rel = this.layerNorm(table, `${prefix}.encoder.LayerNorm`);
+      const posKey = this.linear(rel, `${p}.pos_key_proj`);
+      const c2p = g.op("MatMul", [q, g.op("Transpose", [posKey], `${a}/Transpose_1`, { perm: [1, 0] })], `${a}/MatMul_2`);
+      scores = g.op("Add", [scores, c2p], `${a}/Add_c2p`);
+    }
     const maskF = g.op("Cast", [g.op("Unsqueeze", ["attention_mask", this.constInt([1], [1])], `${a}/Unsqueeze`)], `${a}/Cast`, { to: 1 });
     const bias = g.op("Mul", [g.op("Sub", [this.constFloat(1), maskF], `${a}/Sub`), this.constFloat(-1e4)], `${a}/Mul`);
     const probs = g.op("Softmax", [g.op("Add", [scores, bias], `${a}/Add`)], `${a}/Softmax`, { axis: -1 });

@@ -29,6 +29,7 @@ const CASES: readonly Case[] = [
   { label: "RoBERTa", options: { family: "roberta", labels: 3 }, activation: "tanh", activationOp: "Tanh", names: { dense: "classifier.dense", classifier: "classifier.out_proj" } },
   { label: "DeBERTa-v2 (Erf GELU)", options: { family: "deberta-v2", labels: 4, gelu: "erf" }, activation: "gelu", activationOp: "Erf (decomposed)", names: { dense: "pooler.dense", classifier: "classifier" } },
   { label: "DeBERTa-v2 (Erf GELU, 0.5 first)", options: { family: "deberta-v2", labels: 4, gelu: "erf-half-first" }, activation: "gelu", activationOp: "Erf (decomposed)", names: { dense: "pooler.dense", classifier: "classifier" } },
+  { label: "DeBERTa-v2 (Erf GELU, LayerNorm over relative positions)", options: { family: "deberta-v2", labels: 4, relativePositions: true }, activation: "gelu", activationOp: "Erf (decomposed)", names: { dense: "pooler.dense", classifier: "classifier" } },
   { label: "DeBERTa-v2 (Gelu op, opset 20)", options: { family: "deberta-v2", labels: 4, gelu: "op" }, activation: "gelu", activationOp: "Gelu", names: { dense: "pooler.dense", classifier: "classifier" } },
 ];
 
@@ -68,6 +69,8 @@ for (const c of CASES) {
         assert.equal(m.facts.activation.opType, c.activationOp);
         assert.equal(m.facts.quantizedHead, quantized);
         assert.equal(m.facts.clsGather.opType, c.options.pooling === "slice-squeeze" ? "Slice → Squeeze" : "Gather");
+        assert.equal(m.facts.layers, 1);
+        assert.match(m.facts.hiddenStates[0], /embeddings\/LayerNorm/, "block 0 reads the embeddings, not a LayerNorm of weights");
       });
     });
 
@@ -197,3 +200,45 @@ test("erf and GELU match reference values to double precision", () => {
   assert.ok(Math.abs(gelu(1, "tanh") - gelu(1)) < 1e-3, "the tanh approximation is close");
   assert.ok(Math.abs(erf(2.9999) - erf(3.0001)) < 1e-7, "series and continued fraction meet at 3");
 });
+
+/**
+ * The DeBERTa-v2 graph as ORT's optimiser leaves it: the pooler's Gemm becomes MatMul with the weight
+ * [in, out], and bias + GELU one com.microsoft `op` node (BiasGelu, or FastGelu with its bias input).
+ */
+function withFusedGelu(op: "BiasGelu" | "FastGelu"): Uint8Array {
+  const model = decodeModel(buildFamilyGraph({ family: "deberta-v2", labels: 4 }));
+  const graph = model.graph!;
+  const gemm = graph.node!.find((n) => n.name === "/pooler/dense/Gemm")!;
+  const [x, w, b] = gemm.input!;
+  const weight = graph.initializer!.find((t) => t.name === w)!;
+  const stored = new Float32Array(new Uint8Array(weight.rawData!).buffer);
+  const transposed = new Float32Array(HIDDEN * HIDDEN);
+  for (let o = 0; o < HIDDEN; o++) for (let i = 0; i < HIDDEN; i++) transposed[i * HIDDEN + o] = stored[o * HIDDEN + i];
+  weight.rawData = new Uint8Array(transposed.buffer);
+  const geluOut = graph.node!.find((n) => n.name === "/pooler/Mul_1")!.output![0];
+  const geluNodes = new Set(["/pooler/Div", "/pooler/Erf", "/pooler/Add", "/pooler/Mul", "/pooler/Mul_1"]);
+  const index = graph.node!.indexOf(gemm);
+  graph.node = graph.node!.filter((n) => !geluNodes.has(n.name ?? ""));
+  graph.node.splice(index, 1,
+    { name: "/pooler/dense/MatMul", opType: "MatMul", input: [x, w], output: ["/pooler/dense/MatMul_output_0"] },
+    { name: `/pooler/${op}`, opType: op, domain: "com.microsoft", input: ["/pooler/dense/MatMul_output_0", b], output: [geluOut] });
+  model.opsetImport!.push({ domain: "com.microsoft", version: 1 });
+  return encodeModel(model);
+}
+
+for (const op of ["BiasGelu", "FastGelu"] as const) {
+  test(`DeBERTa-v2 with ORT's fused ${op}: the dense bias is read from it, and the head recomputes`, async () => {
+    const bytes = withFusedGelu(op);
+    const expected = await plainLogits(bytes, "deberta-v2");
+    await withModel(bytes, async (m) => {
+      const head = m.headWeights();
+      assert.equal(head.family, "deberta-v2");
+      assert.equal(head.geluApproximation, op === "FastGelu" ? "tanh" : "none");
+      assert.equal(head.dense.source.bias, "pooler.dense.bias");
+      assert.equal(m.facts.activation.opType, op);
+      const out = await m.run(smallFeeds());
+      const diff = maxAbsDiff(numbers(recomputeHead(out.lastHiddenState, head)), expected);
+      assert.ok(diff <= 1e-4, `diff ${diff}`);
+    });
+  });
+}

@@ -30,6 +30,12 @@ const expectations: Record<string, RegExp[]> = {
     /  course    101 1045 1005 2310 2042 3403 2005 1037 17662 12172 2607 2026 2878 2166 1012 102\n  this run  101 1045 1005/,
     /✓ input_ids and attention_mask are the course's, \[2, 16\]/, /"\[PAD\]"\s+0\s+0 \(padding\)/,
     /positions 509–511: what a wonderful\n/, /the truncated text ends without \[SEP\]/,
+    /model\.type +WordPiece, 30522 entries\n/, /✓ a WordPiece tokenizer: its pieces mark words with "##"/,
+    /i {2}' {2}ve {2}been .* hugging {2}##face {2}course/, /✓ without "##" the pieces spell the sentence/,
+    /✓ each row is its sentence's ids, then padding \(0\) where the mask is 0/,
+    /✓ every sentence opens with \[CLS\] \(101\) and closes with \[SEP\] \(102\)/,
+    /DistilBertTokenizer returns token_type_ids: no\n/, /✓ a pair is one sequence: \[CLS\] first sentence \[SEP\] second \[SEP\]/,
+    /✓ each sentence decodes to its lower-case text/,
   ],
   "03-base-model.ipynb": [
     /AutoModel's outputs: logits\n/, /dtype=float32, dims=\[2, 16, 768\]\)/, /last_hidden_state +\[2, 16, 768\] +\[2, 16, 768\]/,
@@ -121,7 +127,10 @@ test("notebooks 01–06 write the library's calls in their cells, not through a 
   const code = (name: string) => cellSources(name, "code").join("\n");
   const wanted: Record<string, RegExp[]> = {
     "01-pipeline.ipynb": [/pipeline\("sentiment-analysis", checkpoint\)/],
-    "02-tokenizer.ipynb": [/AutoTokenizer\.from_pretrained\(checkpoint\)/, /tokenizer\(rawInputs, \{ padding: true, truncation: true \}\)/],
+    "02-tokenizer.ipynb": [
+      /AutoTokenizer\.from_pretrained\(checkpoint\)/, /tokenizer\(rawInputs, \{ padding: true, truncation: true \}\)/,
+      /tokenizer\.tokenize\(/, /AutoConfig\.from_pretrained\(checkpoint\)/,
+    ],
     "03-base-model.ipynb": [/AutoModel\.from_pretrained\(checkpoint\)/],
     "04-logits.ipynb": [/AutoModelForSequenceClassification\.from_pretrained\(checkpoint\)/, /await model\(inputs\)/, /outputs\.logits/],
     "05-softmax.ipynb": [/function softmaxLastAxis\(/, /Math\.exp\(v - max\)/],

@@ -161,18 +161,20 @@ class ClassifierGraph {
   embeddings(w: EncoderWeights): string {
     const { g } = this;
     const p = `${this.top}/embeddings`;
+    // RobertaEmbeddings.forward numbers the positions first, so its nodes take the first names.
+    const robertaPositions = this.family === "roberta" ? this.robertaPositionIds(p) : null;
     const wordCoords = g.op("Gather", [this.matrix(`${param(p)}.word_embeddings.weight`, w.wordEmbeddings), "input_ids"], `${p}/word_embeddings/Gather`);
     let sum = g.op("MatMul", [wordCoords, this.anonymousMatMulWeight(w.wordProjection)], `${p}/word_embeddings/MatMul`);
-    const adds: string[] = [];
+    let adds = robertaPositions ? 1 : 0;
     const add = (x: string) => {
-      sum = g.op("Add", [sum, x], `${p}/Add${adds.length === 0 ? "" : `_${adds.length}`}`);
-      adds.push(sum);
+      sum = g.op("Add", [sum, x], `${p}/Add${adds === 0 ? "" : `_${adds}`}`);
+      adds += 1;
     };
     if (w.tokenTypeEmbeddings) {
-      const types = this.family === "bert" ? "token_type_ids" : g.op("ConstantOfShape", [g.op("Shape", ["input_ids"], `${p}/Shape_1`)], `${p}/ConstantOfShape`, { value: tensorProto("", BigInt64Array.of(0n), [1]) });
+      const types = this.family === "bert" ? "token_type_ids" : g.op("ConstantOfShape", [g.op("Shape", ["input_ids"], `${p}/Shape`)], `${p}/ConstantOfShape`, { value: tensorProto("", BigInt64Array.of(0n), [1]) });
       add(g.op("Gather", [this.matrix(`${param(p)}.token_type_embeddings.weight`, w.tokenTypeEmbeddings), types], `${p}/token_type_embeddings/Gather`));
     }
-    const positionIds = this.family === "roberta" ? this.robertaPositionIds(p) : this.slicedPositionIds(p, w.positionEmbeddings.rows);
+    const positionIds = robertaPositions ?? this.slicedPositionIds(p, w.positionEmbeddings.rows);
     const positions = g.op("Gather", [this.matrix(`${param(p)}.position_embeddings.weight`, w.positionEmbeddings), positionIds], `${p}/position_embeddings/Gather`);
     add(w.positionProjection ? g.op("MatMul", [positions, this.anonymousMatMulWeight(w.positionProjection)], `${p}/position_embeddings/MatMul`) : positions);
     return this.layerNorm(sum, `${p}/LayerNorm`, w.embeddingLayerNorm);

@@ -168,8 +168,8 @@ export const MULTI_LABELS = ["positive", "negative", "negated", "intense"] as co
 const POLAR_AT = 0.75;
 const POLAR_SLOPE = 2.5;
 const INTENSE_AT = 2.4;
-const INTENSE_SLOPE = 6;
-const INTENSE_BASE = -1.5;
+const INTENSE_SLOPE = 8;
+const INTENSE_BASE = -3;
 const NEGATED_SLOPE = 8;
 // GELU readouts: ±γ·(s ∓ θ) with γ large enough that GELU is ReLU there.
 const GELU_GAIN = 4;

@@ -68,8 +68,9 @@ export function lexiconIds(vocab: readonly string[], spelling: Spelling, special
     // "goodness"); only capitalised bare pieces ("Good" opening a sentence) and "'t" count.
     if (!contraction && !piece.startsWith(WORD_START[spelling]) && piece === piece.toLowerCase()) return;
     const word = wordOf(piece, spelling);
-    const strengthP = POSITIVE_WORDS[word];
-    const strengthN = NEGATIVE_WORDS[word];
+    // Own keys only: "constructor" or "toString" must not read Object.prototype.
+    const strengthP = Object.hasOwn(POSITIVE_WORDS, word) ? POSITIVE_WORDS[word] : undefined;
+    const strengthN = Object.hasOwn(NEGATIVE_WORDS, word) ? NEGATIVE_WORDS[word] : undefined;
     const negator = negatorWords.has(word) && (word !== "t" || contraction);
     if (strengthP !== undefined) positive.set(id, strengthP);
     if (strengthN !== undefined) negative.set(id, strengthN);

@@ -58,6 +58,7 @@ export const t5DemoModel: DemoModel = {
   sources: [
     "src/demo-models/demo-model.ts",
     "src/demo-models/t5",
+    "src/demo-models/tokenizer/unigram.ts",
     "src/demo-models/distilbert/random.ts",
     "src/onnx/graph-builder.ts",
     "src/onnx/proto.ts",

@@ -1,8 +1,8 @@
 import { jsonFileBytes } from "../demo-model";
+import { checkUnigramVocabulary, METASPACE, unigramModel } from "../tokenizer/unigram";
 import { T5_SPECIAL_PIECES, type UnigramPiece } from "./vocab";
 
-/** The SentencePiece word-boundary mark (U+2581): `▁cat` is "cat" at the start of a word. */
-export const METASPACE = "\u2581";
+export { METASPACE } from "../tokenizer/unigram";
 
 /** Options of `buildT5TokenizerFiles`. */
 export interface T5TokenizerOptions {
@@ -11,17 +11,8 @@ export interface T5TokenizerOptions {
 }
 
 function checkVocabulary(vocab: readonly UnigramPiece[]): void {
-  T5_SPECIAL_PIECES.forEach((piece, id) => {
-    if (vocab[id]?.[0] !== piece) {
-      throw new Error(`buildT5TokenizerFiles: id ${id} must be ${piece} (T5's layout), found ${JSON.stringify(vocab[id]?.[0])}; build the vocabulary with t5DemoVocabulary()`);
-    }
-  });
-  const seen = new Map<string, number>();
-  vocab.forEach(([piece], id) => {
-    const first = seen.get(piece);
-    if (first !== undefined) throw new Error(`buildT5TokenizerFiles: piece ${JSON.stringify(piece)} appears at ids ${first} and ${id}; each piece must be unique`);
-    seen.set(piece, id);
-  });
+  const specials = new Map(T5_SPECIAL_PIECES.map((piece, id) => [piece, id]));
+  checkUnigramVocabulary(vocab, specials, "buildT5TokenizerFiles", "T5's layout; build the vocabulary with t5DemoVocabulary()");
 }
 
 /**
@@ -48,7 +39,7 @@ function tokenizerDocument(vocab: readonly UnigramPiece[]): Record<string, unkno
       special_tokens: { "</s>": { id: "</s>", ids: [1], tokens: ["</s>"] } },
     },
     decoder: metaspace,
-    model: { type: "Unigram", unk_id: 2, vocab: vocab.map(([piece, score]) => [piece, score]), byte_fallback: false },
+    model: unigramModel(vocab, 2),
   };
 }
 
