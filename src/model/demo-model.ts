@@ -6,7 +6,7 @@ export interface EnsuredDemoModel {
   name: string;
   dir: string;
   built: boolean;
-  /** Why it was rebuilt ("not built yet", "its sources changed since it was built", …); null when it was fresh. */
+  /** Why it was rebuilt ("not built yet", "its builder code … changed since it was built", …); null when it was fresh. */
   reason: string | null;
   buildMs: number | null;
 }

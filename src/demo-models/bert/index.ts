@@ -20,7 +20,7 @@ export const BERT_LABELS = ["1 star", "2 stars", "3 stars", "4 stars", "5 stars"
 
 /** Pooled polarities where the stars change: ≤ −2.2 one star, … , ≥ 2.2 five stars (lexicon strengths: 1 mild … 3 strong). */
 export const STAR_BOUNDARIES = [-2.2, -0.6, 0.6, 2.2] as const;
-const BERT_SLOPE = 2;
+const BERT_SLOPE = 1.5;
 const TYPE_VOCAB_SIZE = 2;
 
 /** The demo's config.json: a BertForSequenceClassification config with this model's real sizes. */
