@@ -1,3 +1,4 @@
 export * from "./reference";
 export * from "./checks";
 export * from "./beside";
+export * from "./steps";

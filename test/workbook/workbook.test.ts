@@ -22,6 +22,7 @@ const expectations: Record<string, RegExp[]> = {
   "01-pipeline.ipynb": [
     /^Model: offline demo model/m, /sentence 1 +POSITIVE 0\.9598 +POSITIVE 0\.69\d\d$/m,
     /sentence 2 +NEGATIVE 0\.9995 +NEGATIVE 0\.99\d\d$/m, /✓ demo model: sentence 1 has no listed word, so it gets the prior/,
+    /✓ each sentence gets one of the model's 2 labels, scored in \(0, 1\]/,
   ],
   "02-tokenizer.ipynb": [
     /tensor\(\[\[  101,  1045,  1005,  2310,  2042,  3403,  2005,  1037, 17662, 12172,  2607,  2026,\n {10}2878,  2166,  1012,   102\],/,
@@ -39,21 +40,26 @@ const expectations: Record<string, RegExp[]> = {
   "03-base-model.ipynb": [
     /AutoModel's outputs: logits\n/, /dtype=float32, dims=\[2, 16, 768\]\)/, /last_hidden_state +\[2, 16, 768\] +\[2, 16, 768\]/,
     /blocks \(n_layers\) +6 +2\n/, /heads \(n_heads\) +12 +12\n/, /✓ hidden size = word-embedding width = 768/,
+    /^family: distilbert$/m, /^pooled: token 0 \(\[CLS\]\) → pre_classifier → relu$/m, /✓ every sentence has \[CLS\] at position 0/,
   ],
   "04-logits.ipynb": [
     /sentence 1 +\[-1\.5607, +1\.6123\] +\[-0\.\d{4}, +0\.\d{4}\]/, /sentence 2 +\[ 4\.1692, -3\.3464\] +\[ 2\.\d{4}, -2\.\d{4}\]/,
     /✓ logits are \[sentences, labels\] \(\[2, 2\]\)/, /✓ demo model: sentence 1 gets the prior's logits/,
     /✓ the head by hand, recomputeHead and the opened file all give the model's logits/,
+    /^family: distilbert$/m, /^pre_classifier → relu → classifier, by hand:$/m,
+    /✓ distilbert \(config\.model_type\): the head's activation is relu/,
   ],
   "05-softmax.ipynb": [
     /✓ softmax by hand = transformers\.js's softmax = the helper's/, /sentence 2 +\[9\.9946e-01, 5\.4419e-04\] +\[9\.\d{4}e-01, \d\.\d{4}e-03\]/,
     /✓ each row sums to 1 and, for two labels/, /naive : \[NaN, 0\]/, /✓ the naive formula overflows/, /T = 0\.5: \[0\.8638/,
+    /Single-label model \(problem_type: not set, so single-label\)/,
   ],
   "06-postprocess.ipynb": [
     /\{ '0': 'NEGATIVE', '1': 'POSITIVE' \}/, /sentence 1 +POSITIVE 0\.9598 +POSITIVE 0\.69\d\d/,
     /✓ argmax \+ id2label and the post-processing give the pipeline's labels and scores/,
-    /✓ top_k: 2 gives the pipeline's labels/, /✓ sentence 2 alone has the logits it had padded/, /✓ no token attends to padding/,
-    /negative 0\.3982, neutral 0\.3603, positive 0\.2415/,
+    /✓ top_k: null gives every label, in the pipeline's order/, /✓ softmax: each sentence's scores add up to 1/,
+    /✓ sentence 2 alone has the logits it had padded/, /✓ no token attends to the 8 padding positions/,
+    /negative 0\.3982, neutral 0\.3603, positive 0\.2415/, /negative 0\.5498, neutral 0\.5250, positive 0\.4256/,
   ],
   "07-t5-logits.ipynb": [
     /^Model: offline demo T5 t5-demo/m, /✓ greedy by hand gives generate\(\)'s ids/,
