@@ -52,7 +52,8 @@ function poolerHeadOnnx(dir: string): string {
     g.op("Gemm", [x, weight(`${module}.weight`, [out, hidden]), weight(`${module}.bias`, [out])], `/${module}/Gemm`, { transB: 1 }, output);
   const encoder = g.input("hidden", "float32", ["batch_size", "sequence_length", hidden]);
   const cls = g.op("Gather", [encoder, g.constant("/Gather/Constant", BigInt64Array.of(0n), [])], "/Gather", { axis: 1 });
-  const pooled = g.op("Tanh", [linear(cls, "bert/pooler/dense", hidden)], "/bert/pooler/activation/Tanh");
+  // No family pools through a sigmoid, so the head finder must stop there.
+  const pooled = g.op("Sigmoid", [linear(cls, "pooler/dense", hidden)], "/pooler/activation/Sigmoid");
   linear(pooled, "classifier", 2, "logits");
   g.output("logits", "float32", ["batch_size", 2]);
   const file = path.join(dir, "pooler-head.onnx");
@@ -133,7 +134,7 @@ const FAULTS: Fault[] = [
     says: [/'\S+\/inspect-truncated\/onnx\/model\.onnx' is not a complete ONNX model/, "last complete node", "probably truncated (an interrupted download or copy)"],
   },
   {
-    name: "a graph whose head the inspector cannot recognise (BERT pooler: Linear → Tanh → Linear)",
+    name: "a graph whose head the inspector cannot recognise (Linear → Sigmoid → Linear)",
     provoke: async () => {
       const dir = path.join(scratch, "pooler");
       fs.mkdirSync(dir);
@@ -141,7 +142,7 @@ const FAULTS: Fault[] = [
       return inspectModel(poolerHeadOnnx(dir));
     },
     type: GraphStructureError,
-    says: [/^\S+\/pooler\/pooler-head\.onnx: /, "stopped at node '/bert/pooler/activation/Tanh' (Tanh)", "exposeTensors(bytes, names)"],
+    says: [/^\S+\/pooler\/pooler-head\.onnx: /, "stopped at node '/pooler/activation/Sigmoid' (Sigmoid)", "exposeTensors(bytes, names)"],
   },
   {
     name: "a config.json that is not JSON",
