@@ -11,3 +11,7 @@ export {
 export { chooseCheckpoint, type Checkpoint, type CheckpointOptions } from "./checkpoint";
 export { ModelSelectionError, ModelLoadError } from "./errors";
 export { commandDir, absoluteModelPaths, resolveModelPathsFromCommandDir, MODEL_PATH_VARIABLES } from "./command-dir";
+export {
+  loadSoftmaxNets, loadGlyphNet, glyphImages, glyphArt,
+  type SoftmaxNets, type SoftmaxNet, type GlyphNet, type GlyphData, type GlyphBatch,
+} from "./softmax-nets";

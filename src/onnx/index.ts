@@ -12,3 +12,6 @@ export { exposeTensors, exposeSoftmaxInput, type SoftmaxInput } from "./expose";
 export { OnnxReadError, GraphStructureError, AmbiguousStructureError, type StopPoint } from "./errors";
 export { resolveModelFile, type OnnxDtype } from "./load";
 export { prepareFeeds, type ModelFeeds } from "./session";
+export { appendSoftmax, type AppendSoftmaxOptions, type SoftmaxAppended } from "./append-softmax";
+export { graphEnding, type OutputSource } from "./graph-ending";
+export { openOnnxModel, type OnnxModel } from "./run";

@@ -1,5 +1,6 @@
 import type { Data } from "plotly.js";
-import { labelledAxis, plotlyText, positions, templateText, titleOf, type Figure } from "./figure";
+import { labelledAxis, positions, titleOf, type Figure } from "./figure";
+import { plotlyText, templateText } from "./escape";
 import { checkLabels, toMatrix, type NumericMatrix } from "./validate";
 
 /** Options for `probabilityBars`. */

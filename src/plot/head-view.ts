@@ -2,7 +2,8 @@
 // slider swaps the heatmap's values (method "update"), so choosing a head needs no kernel: it works in
 // the static book and in Jupyter alike.
 import type { Data, Layout } from "plotly.js";
-import { labelledAxis, plotlyText, positions, type Figure } from "./figure";
+import { labelledAxis, positions, type Figure } from "./figure";
+import { plotlyText } from "./escape";
 import { checkLabels } from "./validate";
 import type { TensorLike } from "../tensor/types";
 

@@ -1,5 +1,6 @@
 import type { ColorScale, Data, Layout } from "plotly.js";
-import { labelledAxis, plotlyText, positions, templateText, titleOf, type Figure } from "./figure";
+import { labelledAxis, positions, titleOf, type Figure } from "./figure";
+import { plotlyText, templateText } from "./escape";
 import { checkLabels, toMatrix, type NumericMatrix } from "./validate";
 
 /** Options for `heatmap`: labels are optional per axis (without them the axis shows indices). */

@@ -18,3 +18,5 @@ export type { FigureFrame } from "./figure";
 export { headView, type HeadViewOptions } from "./head-view";
 export { attributionText, showAttribution, type AttributionRow, type AttributionTextOptions } from "./attribution";
 export { sigmoidSlider, logistic, differenceFrame, temperatureFrame, type SigmoidSliderOptions } from "./sigmoid-slider";
+export { temperatureFigure, scoreScatter, type ScoreGroup } from "./logits";
+export { candidateBars, type Candidate } from "./candidates";

@@ -4,7 +4,8 @@
 // are visible, the difference frames move every temperature's marker. The two sliders thus stay
 // independent: moving one never forgets where the other is.
 import type { Data, Layout } from "plotly.js";
-import { plotlyText, type Figure, type FigureFrame } from "./figure";
+import { type Figure, type FigureFrame } from "./figure";
+import { plotlyText } from "./escape";
 
 /** Options for `sigmoidSlider`. */
 export interface SigmoidSliderOptions {

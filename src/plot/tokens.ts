@@ -1,6 +1,6 @@
 import type { Data } from "plotly.js";
-import { escapeHtml } from "./escape";
-import { plotlyText, titleOf, type Figure } from "./figure";
+import { escapeHtml, plotlyText } from "./escape";
+import { titleOf, type Figure } from "./figure";
 import { textTable } from "./text";
 import { checkLabels, toVector, type NumericVector } from "./validate";
 

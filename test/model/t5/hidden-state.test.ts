@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { buildT5Files, demoT5Weights, paddedVocabSize, t5DemoVocabulary } from "../../src/demo-models/t5";
-import { GraphBuilder } from "../../src/onnx/graph-builder";
-import { GraphStructureError } from "../../src/onnx/errors";
-import { decoderLastHiddenState, findLmHead, idsTensor, seq2seqForward, shiftRight } from "../../src/t5";
+import { buildT5Files, demoT5Weights, paddedVocabSize, t5DemoVocabulary } from "../../../src/demo-models/t5";
+import { GraphBuilder } from "../../../src/onnx/graph-builder";
+import { GraphStructureError } from "../../../src/onnx/errors";
+import { decoderLastHiddenState, findLmHead, idsTensor, seq2seqForward, shiftRight } from "../../../src/model/t5";
 import { useDemoT5 } from "./helpers";
 
 const t5 = useDemoT5();

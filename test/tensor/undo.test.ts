@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Tensor } from "@huggingface/transformers";
-import { centerRows, indistinguishableRows, logOfProbabilities, perRowShift, saturation } from "../../src/logits";
+import { centerRows, indistinguishableRows, logOfProbabilities, perRowShift, saturation } from "../../src";
 import { logSumExp, softmax } from "../../src/tensor";
 
 const f32 = (rows: number[][]) => new Tensor("float32", Float32Array.from(rows.flat()), [rows.length, rows[0].length]);

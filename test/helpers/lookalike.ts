@@ -3,7 +3,8 @@
 // LayerNorm, the CLS Gather + Gemm head, optionally quantized as quantize_dynamic does, converted to
 // fp16 as transformers.js's float16.py does, or wrapped in an If as optimum's merged models are.
 // Used by tests (small sizes) and by the benchmarks (DistilBERT size, ~270 MB). Not a notebook API.
-import { GraphBuilder, tensorProto } from "./graph-builder";
+import { GraphBuilder, tensorProto } from "../../src/onnx/graph-builder";
+import { mulberry32 } from "../../src/tensor/random";
 
 /** Sizes and variants of a look-alike model. */
 export interface LookalikeConfig {
@@ -40,18 +41,6 @@ export const DISTILBERT_SIZE_LOOKALIKE: LookalikeConfig = {
   ...SMALL_LOOKALIKE, vocab: 30522, hidden: 768, heads: 12, ffn: 3072, layers: 6, maxPositions: 512,
 };
 
-/** Deterministic uniform random numbers (mulberry32), so demo models are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rounds a number to the nearest IEEE half and returns its 16 bits. */
 export function numberToHalf(value: number): number {
   const f32 = new Float32Array(1);
@@ -85,7 +74,7 @@ class Network {
   private readonly ftype: "float16" | "float32";
 
   constructor(readonly c: LookalikeConfig, readonly g: GraphBuilder, readonly w: GraphBuilder, private readonly weightsMade: Set<string>) {
-    this.rand = random(c.seed);
+    this.rand = mulberry32(c.seed);
     this.ftype = c.fp16 ? "float16" : "float32";
   }
 

@@ -1,5 +1,6 @@
 import type { Data } from "plotly.js";
-import { plotlyText, templateText, titleOf, type Figure } from "../plot/figure";
+import { titleOf, type Figure } from "./figure";
+import { plotlyText, templateText } from "./escape";
 import { softmax } from "../tensor/softmax";
 import { makeTensor } from "../tensor/types";
 

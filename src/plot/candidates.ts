@@ -1,5 +1,6 @@
 import type { Data } from "plotly.js";
-import { labelledAxis, plotlyText, positions, titleOf, type Figure } from "../plot/figure";
+import { labelledAxis, positions, titleOf, type Figure } from "./figure";
+import { plotlyText } from "./escape";
 
 /** One candidate next token: its piece, its logit and its softmax probability over the whole vocabulary. */
 export interface Candidate {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { checkDecoderStart, DecoderStartError, idsTensor, shiftRight, withDecoderStart } from "../../src/t5";
+import { checkDecoderStart, DecoderStartError, idsTensor, shiftRight, withDecoderStart } from "../../../src/model/t5";
 
 test("shiftRight puts the start token first and drops the last label, so position t+1 of the input is label t", () => {
   assert.deepEqual(shiftRight([119, 3663, 1], 0), [0, 119, 3663]);

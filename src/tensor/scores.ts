@@ -2,8 +2,8 @@
 // Both need the logits themselves: a temperature divides them, and max-logit and energy read their size,
 // which softmax throws away (it only keeps differences within a row).
 import type { Tensor } from "@huggingface/transformers";
-import { logSumExp, softmax } from "../tensor/softmax";
-import { makeTensor, type TensorLike } from "../tensor/types";
+import { logSumExp, softmax } from "./softmax";
+import { makeTensor, type TensorLike } from "./types";
 import { rowsOf } from "./rows";
 
 function checkTemperature(temperature: number, what: string): void {

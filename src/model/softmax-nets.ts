@@ -5,11 +5,11 @@ import * as path from "node:path";
 import type { Tensor } from "@huggingface/transformers";
 import { SENTIMENT_DEMO_MODEL_NAME } from "../demo-models/sentiment";
 import { SOFTMAX_NET_FILES, SOFTMAX_NETS_DEMO_MODEL_NAME, type GlyphDataset, type GlyphSplit, type SoftmaxNetConfig } from "../demo-models/softmax-nets";
-import { ensureDemoModel } from "../model/demo-model";
-import type { SentimentModel } from "../model/load";
-import { demoModelDir, projectRoot } from "../model/paths";
+import { ensureDemoModel } from "./demo-model";
+import type { SentimentModel } from "./load";
+import { demoModelDir, projectRoot } from "./paths";
 import { makeTensor } from "../tensor/types";
-import { appendSoftmax } from "./append-softmax";
+import { appendSoftmax } from "../onnx/append-softmax";
 
 /** A network whose graph ends in a Softmax: its bytes, where they come from, and its class names in output order. */
 export interface SoftmaxNet {

@@ -1,5 +1,5 @@
-import { decodeModelBytes } from "../onnx/load";
-import { ModelIndex } from "../onnx/model-index";
+import { decodeModelBytes } from "./load";
+import { ModelIndex } from "./model-index";
 
 /** Where a graph output comes from: the node computing it and that node's first input. */
 export interface OutputSource {

@@ -1,5 +1,5 @@
 import type { Tensor } from "@huggingface/transformers";
-import { openSession, prepareFeeds, toTensor, type ModelFeeds } from "../onnx/session";
+import { openSession, prepareFeeds, toTensor, type ModelFeeds } from "./session";
 
 /** An ONNX model opened with onnxruntime-node: what it reads and returns, and a run giving transformers.js Tensors. */
 export interface OnnxModel {

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
 import { SOFTMAX_NET_FILES } from "../../src/demo-models/softmax-nets";
-import { glyphArt, glyphImages, loadGlyphNet, loadSoftmaxNets } from "../../src/logits";
+import { glyphArt, glyphImages, loadGlyphNet, loadSoftmaxNets } from "../../src";
 import { type ModelChoice } from "../../src/model";
 import { demoModel } from "../helpers/demo-model";
 

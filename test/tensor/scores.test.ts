@@ -5,7 +5,7 @@ import { Tensor } from "@huggingface/transformers";
 import {
   calibrationSummary, energyScore, fitTemperature, maxLogitScore, maxSoftmaxScore, negativeLogLikelihood, scaleLogits,
   separation, temperatureSoftmax,
-} from "../../src/logits";
+} from "../../src";
 import { argmax, softmax } from "../../src/tensor";
 
 const f64 = (rows: number[][]) => new Tensor("float64", Float64Array.from(rows.flat()), [rows.length, rows[0].length]);

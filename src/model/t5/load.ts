@@ -8,13 +8,13 @@ import {
   type PreTrainedModel,
   type PreTrainedTokenizer,
 } from "@huggingface/transformers";
-import { T5_DEMO_MODEL_NAME } from "../demo-models/t5";
-import { modelBanner, type BannerWording } from "../model/banner";
-import { firstLine, ModelLoadError } from "../model/errors";
-import { ensureDemoModel } from "../model/demo-model";
-import { demoModelDir } from "../model/paths";
-import { chooseModel, OFFLINE_KEYWORD, type Env, type ModelChoice } from "../model/select";
-import { applyTransformersEnv } from "../model/transformers-env";
+import { T5_DEMO_MODEL_NAME } from "../../demo-models/t5";
+import { modelBanner, type BannerWording } from "../banner";
+import { firstLine, ModelLoadError } from "../errors";
+import { ensureDemoModel } from "../demo-model";
+import { demoModelDir } from "../paths";
+import { chooseModel, OFFLINE_KEYWORD, type Env, type ModelChoice } from "../select";
+import { applyTransformersEnv } from "../transformers-env";
 
 /** The T5 checkpoint notebook 07 uses, as transformers.js loads it from the Hugging Face Hub. */
 export const T5_DEFAULT_HUB_MODEL = "Xenova/t5-small";

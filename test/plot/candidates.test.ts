@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { candidateBars } from "../../src/t5";
+import { candidateBars } from "../../src/plot";
 
 test("candidateBars: one bar per candidate in the order given, axis named for pieces, not sentences or labels", () => {
   const figure = candidateBars([{ piece: "▁cat", logit: 9, probability: 0.9 }, { piece: "▁cat", logit: 4, probability: 0.05 }, { piece: "<b>", logit: 3, probability: 0.01 }]);

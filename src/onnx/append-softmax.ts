@@ -2,11 +2,11 @@
 // networks end (Keras `activation="softmax"`, sklearn-onnx, torch modules that apply softmax in forward).
 // The graph is edited at the wire level, as src/onnx/splice.ts does: every field the file carries is copied
 // byte for byte except the few touched here, so a 270 MB checkpoint is handled with one copy.
-import { GraphStructureError } from "../onnx/errors";
-import { decodeModelBytes } from "../onnx/load";
-import { ModelIndex } from "../onnx/model-index";
-import { onnx } from "../onnx/proto";
-import { concatBytes, encodeVarint, lengthDelimitedField, readFields, stringField, WireType } from "../onnx/wire";
+import { GraphStructureError } from "./errors";
+import { decodeModelBytes } from "./load";
+import { FIELD, ModelIndex } from "./model-index";
+import { onnx } from "./proto";
+import { concatBytes, encodeVarint, lengthDelimitedField, readFields, stringField, WireType } from "./wire";
 
 /** Options of `appendSoftmax`. */
 export interface AppendSoftmaxOptions {
@@ -30,12 +30,6 @@ export interface SoftmaxAppended {
   readonly softmaxNode: string;
 }
 
-// Field numbers of the ONNX messages touched here (onnx.proto).
-const MODEL_GRAPH = 7;
-const GRAPH = { node: 1, output: 12, valueInfo: 13 } as const;
-const NODE = { input: 1, output: 2 } as const;
-const VALUE_INFO_NAME = 1;
-
 const decoder = new TextDecoder();
 
 /** The value of the first string field `field` of the message in buf[start, end), if any. */
@@ -52,7 +46,7 @@ function renameInNode(buf: Uint8Array, start: number, end: number, from: string,
   let copyFrom = start;
   let changed = false;
   for (const f of readFields(buf, start, end)) {
-    if ((f.field !== NODE.input && f.field !== NODE.output) || f.wireType !== WireType.LEN) continue;
+    if ((f.field !== FIELD.nodeInput && f.field !== FIELD.nodeOutput) || f.wireType !== WireType.LEN) continue;
     if (decoder.decode(buf.subarray(f.valueStart, f.end)) !== from) continue;
     chunks.push(buf.subarray(copyFrom, f.start), stringField(f.field, to));
     copyFrom = f.end;
@@ -110,7 +104,7 @@ export function appendSoftmax(bytes: Uint8Array, options: AppendSoftmaxOptions =
     if (used.has(name)) throw new GraphStructureError(`appendSoftmax: the model already uses the name '${name}'; pass another { ${what} }.`, `an unused name for ${what}`);
   }
   const topFields = [...readFields(bytes, 0, bytes.length)];
-  const graphField = topFields.find((f) => f.field === MODEL_GRAPH);
+  const graphField = topFields.find((f) => f.field === FIELD.modelGraph);
   if (!graphField) throw new GraphStructureError("appendSoftmax: the model has no graph.", "a graph");
 
   const graphChunks: Uint8Array[] = [];
@@ -122,14 +116,14 @@ export function appendSoftmax(bytes: Uint8Array, options: AppendSoftmaxOptions =
   };
   for (const f of readFields(bytes, graphField.valueStart, graphField.end)) {
     if (f.wireType !== WireType.LEN) continue;
-    if (f.field === GRAPH.node) {
+    if (f.field === FIELD.graphNode) {
       const renamed = renameInNode(bytes, f.valueStart, f.end, output, logits);
-      if (renamed) replace(f.start, f.end, lengthDelimitedField(GRAPH.node, renamed));
-    } else if (f.field === GRAPH.output && stringAt(bytes, f.valueStart, f.end, VALUE_INFO_NAME) === output) {
+      if (renamed) replace(f.start, f.end, lengthDelimitedField(FIELD.graphNode, renamed));
+    } else if (f.field === FIELD.graphOutput && stringAt(bytes, f.valueStart, f.end, FIELD.valueInfoName) === output) {
       // The probabilities take the logits' place in the output list, with the same declared type and shape.
       const info = onnx.ValueInfoProto.encode({ name: probabilities, ...(type ? { type } : {}) }).finish();
-      replace(f.start, f.end, lengthDelimitedField(GRAPH.output, info));
-    } else if (f.field === GRAPH.valueInfo && stringAt(bytes, f.valueStart, f.end, VALUE_INFO_NAME) === output) {
+      replace(f.start, f.end, lengthDelimitedField(FIELD.graphOutput, info));
+    } else if (f.field === FIELD.graphValueInfo && stringAt(bytes, f.valueStart, f.end, FIELD.valueInfoName) === output) {
       replace(f.start, f.end, null);
     }
   }
@@ -138,15 +132,15 @@ export function appendSoftmax(bytes: Uint8Array, options: AppendSoftmaxOptions =
     name: softmaxNode, opType: "Softmax", input: [logits], output: [probabilities],
     attribute: [{ name: "axis", type: onnx.AttributeProto.AttributeType.INT, i: -1 }],
   }).finish();
-  graphChunks.push(lengthDelimitedField(GRAPH.node, softmax));
+  graphChunks.push(lengthDelimitedField(FIELD.graphNode, softmax));
   // Keep the logits' declared type, so tools (and exposure, src/onnx README A8) still know it.
-  if (type) graphChunks.push(lengthDelimitedField(GRAPH.valueInfo, onnx.ValueInfoProto.encode({ name: logits, type }).finish()));
+  if (type) graphChunks.push(lengthDelimitedField(FIELD.graphValueInfo, onnx.ValueInfoProto.encode({ name: logits, type }).finish()));
 
   // One copy of the (possibly huge) bytes: the new graph's length prefix is computed from its chunks.
   const graphLength = graphChunks.reduce((n, c) => n + c.length, 0);
   const edited = concatBytes([
     bytes.subarray(0, graphField.start),
-    encodeVarint(MODEL_GRAPH * 8 + WireType.LEN),
+    encodeVarint(FIELD.modelGraph * 8 + WireType.LEN),
     encodeVarint(graphLength),
     ...graphChunks,
     bytes.subarray(graphField.end),

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { scoreScatter, temperatureFigure } from "../../src/logits";
+import { scoreScatter, temperatureFigure } from "../../src";
 
 test("temperatureFigure: one line per class over the temperatures, summing to 1 at each T", () => {
   const figure = temperatureFigure([2, 0, -1], ["a", "b", "<c>"], [0.5, 1, 10]);

@@ -1,6 +1,6 @@
 // Shared by the T5 helper tests: the demo T5, loaded once per test file.
 import { after, before } from "node:test";
-import { loadT5Model, type T5Model } from "../../src/t5";
+import { loadT5Model, type T5Model } from "../../../src/model/t5";
 
 /** Loads the offline demo T5 before the file's tests and disposes of it after; read `.current` inside tests. */
 export function useDemoT5(): { current: T5Model } {

@@ -2,7 +2,7 @@
 // a different constant in every row, and once float32 has rounded a probability to 0 (or every other one to
 // 0, so the top one to 1) the information is gone.
 import type { Tensor } from "@huggingface/transformers";
-import { makeTensor, type TensorLike } from "../tensor/types";
+import { makeTensor, type TensorLike } from "./types";
 import { rowsOf } from "./rows";
 
 /** log(p) of every probability, in float64: the logits up to a per-row constant, −Infinity where p is exactly 0. */

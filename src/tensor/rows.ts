@@ -1,4 +1,4 @@
-import { assertNonEmptyFloat, numberAt, type TensorLike } from "../tensor/types";
+import { assertNonEmptyFloat, numberAt, type TensorLike } from "./types";
 
 /** The rows of a float tensor along its last axis, as plain number arrays (what the score helpers work on). */
 export function rowsOf(t: TensorLike, argName: string, what: string): number[][] {

@@ -6,4 +6,3 @@ export { DecoderStartError, shiftRight, withDecoderStart, idsTensor, checkDecode
 export { seq2seqForward, encodeOnce, type Seq2SeqInputs, type Seq2SeqOutput, type T5Runner } from "./forward";
 export { pieceOf, WORD_START } from "./pieces";
 export { findLmHead, decoderLastHiddenState, type LmHead, type DecoderHiddenState } from "./hidden-state";
-export { candidateBars, type Candidate } from "./figures";

@@ -1,6 +1,6 @@
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
 import * as ort from "onnxruntime-node";
-import { prepareFeeds, toTensor } from "../onnx/session";
+import { prepareFeeds, toTensor } from "../../onnx/session";
 import { checkDecoderStart } from "./decoder-inputs";
 import type { T5Model } from "./load";
 

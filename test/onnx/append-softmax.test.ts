@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
-import { appendSoftmax, graphEnding } from "../../src/logits";
+import { appendSoftmax, graphEnding } from "../../src";
 import { exposeSoftmaxInput, GraphStructureError } from "../../src/onnx";
 import { GraphBuilder } from "../../src/onnx/graph-builder";
 import { decodeModel } from "../../src/onnx/proto";

@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { SENTIMENT_DEMO_MODEL_NAME, T5_DEMO_MODEL_NAME } from "../../src/demo-models";
-import { demoModelDir, hubCacheDir, ModelLoadError } from "../../src/model";
-import { deadEndpoint, serveAsHub, type LocalHub } from "../helpers/local-hub";
-import { chooseT5Model, loadT5Model, t5Banner, T5_DEFAULT_HUB_MODEL } from "../../src/t5";
-import { demoModel } from "../helpers/demo-model";
+import { SENTIMENT_DEMO_MODEL_NAME, T5_DEMO_MODEL_NAME } from "../../../src/demo-models";
+import { demoModelDir, hubCacheDir, ModelLoadError } from "../../../src/model";
+import { deadEndpoint, serveAsHub, type LocalHub } from "../../helpers/local-hub";
+import { chooseT5Model, loadT5Model, t5Banner, T5_DEFAULT_HUB_MODEL } from "../../../src/model/t5";
+import { demoModel } from "../../helpers/demo-model";
 
 const SERVED_ID = "workbook-test/t5-served";
 const cacheOfTests = path.join(hubCacheDir(), "workbook-test", "t5-served");

@@ -1,5 +1,5 @@
 import type { Tensor } from "@huggingface/transformers";
-import { makeTensor } from "../tensor/types";
+import { makeTensor } from "../../tensor/types";
 
 /**
  * A `decoder_input_ids` row that does not begin with the decoder start token. This is an error, not a

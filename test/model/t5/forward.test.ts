@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DecoderStartError, encodeOnce, idsTensor, seq2seqForward, shiftRight } from "../../src/t5";
+import { DecoderStartError, encodeOnce, idsTensor, seq2seqForward, shiftRight } from "../../../src/model/t5";
 import { useDemoT5 } from "./helpers";
 
 const t5 = useDemoT5();
