@@ -1,15 +1,9 @@
-import * as fs from "node:fs";
 import { COURSE_CHECKPOINT } from "../course/reference";
 import { wrapText } from "../plot/text";
 import { modelBanner } from "./banner";
-import { ensureDemoModel } from "./demo-model";
-import {
-  checkModelDirectory, DEFAULT_HUB_TIMEOUT_MS, fallbackChoice, fetchOnnxFiles, hubProblem, isHubModelCached, loadFailure,
-  localFile, ONNX_FILES, onnxPathOf, type OnnxKind,
-} from "./load";
-import { demoModelDir } from "./paths";
+import { fetchOnnxFiles, onnxPathOf, sentimentKind, type OnnxKind } from "./load";
+import { openCheckpoint } from "./loader";
 import { chooseModel, type Env, type ModelChoice } from "./select";
-import { applyTransformersEnv } from "./transformers-env";
 
 /** The checkpoint a notebook runs on: what to hand to transformers.js, and what to tell the reader about it. */
 export interface Checkpoint {
@@ -42,20 +36,8 @@ export interface CheckpointOptions {
  * Nothing is loaded: the notebook does that with `pipeline` and `from_pretrained`.
  */
 export async function chooseCheckpoint(options: CheckpointOptions = {}): Promise<Checkpoint> {
-  let choice = chooseModel(options.env ?? process.env);
-  if (choice.kind === "hub" && !isHubModelCached(choice, "fp32")) {
-    if (choice.offline) {
-      const missing = ["config.json", "tokenizer.json", "tokenizer_config.json", ONNX_FILES.fp32].find((file) => !fs.existsSync(localFile(choice, file)));
-      throw loadFailure(choice, missing ?? ONNX_FILES.fp32, new Error("not cached"));
-    }
-    if (choice.isDefault) {
-      const problem = await hubProblem(choice, options.hubTimeoutMs ?? DEFAULT_HUB_TIMEOUT_MS);
-      if (problem !== null) choice = fallbackChoice(problem);
-    }
-  }
-  if (choice.kind === "demo") ensureDemoModel(choice.name, choice.dir === demoModelDir(choice.name) ? {} : { dir: choice.dir });
-  if (choice.kind === "directory") checkModelDirectory(choice.dir);
-  applyTransformersEnv(choice);
+  // Nothing is loaded here: the notebook does that with `pipeline` and `from_pretrained`.
+  const { choice } = await openCheckpoint({ ...sentimentKind("fp32"), load: async () => undefined }, chooseModel(options.env ?? process.env), { hubTimeoutMs: options.hubTimeoutMs });
   const chosen = choice;
   return {
     checkpoint: chosen.source,

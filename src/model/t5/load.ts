@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import {
   AutoConfig,
   AutoModelForSeq2SeqLM,
@@ -10,19 +9,16 @@ import {
 } from "@huggingface/transformers";
 import { T5_DEMO_MODEL_NAME } from "../../demo-models/t5";
 import { modelBanner, type BannerWording } from "../banner";
-import { firstLine, ModelLoadError } from "../errors";
-import { ensureDemoModel } from "../demo-model";
+import { ModelLoadError } from "../errors";
+import { loadStep, localFile, openCheckpoint, TEXT_FILES, type CheckpointKind } from "../loader";
 import { demoModelDir } from "../paths";
 import { chooseModel, OFFLINE_KEYWORD, type Env, type ModelChoice } from "../select";
-import { applyTransformersEnv } from "../transformers-env";
 
 /** The T5 checkpoint notebook 07 uses, as transformers.js loads it from the Hugging Face Hub. */
 export const T5_DEFAULT_HUB_MODEL = "Xenova/t5-small";
 
 /** The two ONNX files transformers.js loads for a T5 (it never loads decoder_model.onnx). */
 export const T5_ONNX_FILES = { encoder: "onnx/encoder_model.onnx", decoder: "onnx/decoder_model_merged.onnx" } as const;
-
-const T5_TEXT_FILES = ["config.json", "tokenizer.json", "tokenizer_config.json"] as const;
 
 /** The numbers the T5 helpers need, read from the model's config and tokenizer rather than assumed. */
 export interface T5Spec {
@@ -88,22 +84,14 @@ export function t5Banner(choice: ModelChoice, spec: Pick<T5Spec, "dModel" | "voc
     : [`Model: offline demo T5 ${choice.name} (${choice.reason}), hand-built weights that copy the input:`, sizes].join("\n");
 }
 
-/** Where a model file is on disk: in the Hub cache (`choice.cacheDir`, laid out like the repo), or in the model's directory. */
-function localFile(choice: ModelChoice, file: string): string {
-  return choice.kind === "hub" ? path.join(choice.cacheDir, ...choice.id.split("/"), ...file.split("/")) : path.join(choice.dir, file);
-}
-
-function checkT5Directory(dir: string): void {
-  const needed = [...T5_TEXT_FILES, ...Object.values(T5_ONNX_FILES)];
-  const missing = needed.filter((file) => !fs.statSync(path.join(dir, file), { throwIfNoEntry: false })?.isFile());
-  if (missing.length > 0) {
-    throw new ModelLoadError(
-      `Model directory ${dir} is missing ${missing.join(", ")}; a transformers.js T5 needs ${needed.join(", ")}. ` +
-        `Export it with optimum (as Xenova/t5-small is), or set WORKBOOK_MODEL=${OFFLINE_KEYWORD} for the demo T5.`,
-      dir,
-    );
-  }
-}
+/** T5 as a checkpoint kind for the shared loader: its files, its demo model, and reading (only) its config. */
+const T5_KIND: CheckpointKind<PretrainedConfig> = {
+  demoModel: T5_DEMO_MODEL_NAME,
+  files: [...TEXT_FILES, ...Object.values(T5_ONNX_FILES)],
+  needs: "A transformers.js T5",
+  exportHint: "Export it with optimum (as Xenova/t5-small is)",
+  load: readT5Config,
+};
 
 function numberField(config: PretrainedConfig, name: string, fallback?: number): number {
   const value = (config as unknown as Record<string, unknown>)[name];
@@ -125,11 +113,8 @@ function specOf(config: PretrainedConfig, tokenizer: PreTrainedTokenizer): T5Spe
   };
 }
 
-/** Makes the choice loadable (builds the demo, checks a directory), points transformers.js at it, reads its config. */
+/** Reads the config of a loadable choice and refuses one that is not an encoder–decoder model. */
 async function readT5Config(choice: ModelChoice): Promise<PretrainedConfig> {
-  if (choice.kind === "demo") ensureDemoModel(choice.name, choice.dir === demoModelDir(choice.name) ? {} : { dir: choice.dir });
-  if (choice.kind === "directory") checkT5Directory(choice.dir);
-  applyTransformersEnv(choice);
   const config = await loadStep(choice, "config.json", () => AutoConfig.from_pretrained(choice.source));
   if (!(config as unknown as { is_encoder_decoder?: boolean }).is_encoder_decoder) {
     throw new ModelLoadError(
@@ -139,14 +124,6 @@ async function readT5Config(choice: ModelChoice): Promise<PretrainedConfig> {
     );
   }
   return config;
-}
-
-async function loadStep<T>(choice: ModelChoice, file: string, load: () => Promise<T>): Promise<T> {
-  try {
-    return await load();
-  } catch (error) {
-    throw new ModelLoadError(`Could not load ${file} of ${choice.source}: ${firstLine(error)}`, localFile(choice, file), { cause: error });
-  }
 }
 
 /** Which T5 a notebook runs: the string to hand to `from_pretrained`, its config, its banner and its ONNX files. */
@@ -166,18 +143,8 @@ export interface T5Checkpoint {
  * for it; loads nothing but its config. If the default Hub checkpoint's config cannot be fetched, it picks the
  * offline demo T5 instead, and the banner says why.
  */
-export async function pickT5Checkpoint(options: { env?: Env; choice?: ModelChoice } = {}): Promise<T5Checkpoint> {
-  let choice = options.choice ?? chooseT5Model(options.env ?? process.env);
-  let config: PretrainedConfig | undefined;
-  if (choice.kind === "hub" && choice.isDefault && !choice.offline) {
-    try {
-      config = await readT5Config(choice);
-    } catch (error) {
-      const dir = demoModelDir(T5_DEMO_MODEL_NAME);
-      choice = { kind: "demo", name: T5_DEMO_MODEL_NAME, dir, source: dir, reason: "fallback", hubProblem: firstLine(error) };
-    }
-  }
-  config ??= await readT5Config(choice);
+export async function pickT5Checkpoint(options: { env?: Env; choice?: ModelChoice; hubTimeoutMs?: number } = {}): Promise<T5Checkpoint> {
+  const { choice, parts: config } = await openCheckpoint(T5_KIND, options.choice ?? chooseT5Model(options.env ?? process.env), { hubTimeoutMs: options.hubTimeoutMs });
   const chosen = choice;
   return {
     choice: chosen,
@@ -196,7 +163,7 @@ export async function pickT5Checkpoint(options: { env?: Env; choice?: ModelChoic
  * Loads the T5 the environment selects (see `pickT5Checkpoint`): tokenizer, fp32 model, spec. If the default Hub
  * checkpoint cannot be reached, it loads the offline demo T5 instead and says so in one line (through `options.log`).
  */
-export async function loadT5Model(options: { env?: Env; choice?: ModelChoice; log?: (line: string) => void } = {}): Promise<T5Model> {
+export async function loadT5Model(options: { env?: Env; choice?: ModelChoice; hubTimeoutMs?: number; log?: (line: string) => void } = {}): Promise<T5Model> {
   const started = performance.now();
   const log = options.log ?? ((line: string) => console.warn(line));
   const picked = await pickT5Checkpoint(options);
