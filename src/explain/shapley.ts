@@ -3,7 +3,7 @@
 // kept and every other explained token replaced by [MASK]. Short sentences get the exact value (all
 // 2^n coalitions); longer ones average over random orderings (Captum's ShapleyValueSampling). Either
 // way the shares add up to v(all) − v(none) exactly, and every coalition is scored in one batch.
-import { checkSentences, explainedPositions, type AttributionRun, type PositionOptions } from "./attribution";
+import { assertSentences, explainedPositions, type AttributionRun, type PositionOptions } from "./attribution";
 import { logitDifference, scoreRows, type Forward, type ScoreOf } from "./batch";
 import { mulberry32 } from "../tensor/random";
 
@@ -54,7 +54,7 @@ interface SentencePlan {
 
 /** Shapley values (exact or sampled) for every sentence; all coalitions of all sentences are scored together. */
 export async function shapleyValues(forward: Forward, sentences: readonly (readonly number[])[], options: ShapleyOptions): Promise<AttributionRun> {
-  checkSentences(sentences);
+  assertSentences(sentences);
   if (!Number.isInteger(options.maskId)) throw new TypeError("maskId must be the id of [MASK] (tokenizer.mask_token_id)");
   const exactUpTo = options.exactUpTo ?? 10;
   const permutations = options.permutations ?? 32;

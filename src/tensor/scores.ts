@@ -6,7 +6,7 @@ import { logSumExp, softmax } from "./softmax";
 import { makeTensor, type TensorLike } from "./types";
 import { rowsOf } from "./rows";
 
-function checkTemperature(temperature: number, what: string): void {
+function assertTemperature(temperature: number, what: string): void {
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
     throw new RangeError(`${what}: the temperature must be a positive finite number; got ${temperature}`);
   }
@@ -14,7 +14,7 @@ function checkTemperature(temperature: number, what: string): void {
 
 /** The logits divided by a temperature T (T > 1 flattens the softmax, T < 1 sharpens it), as float64. */
 export function scaleLogits(logits: TensorLike, temperature: number): Tensor {
-  checkTemperature(temperature, "scaleLogits");
+  assertTemperature(temperature, "scaleLogits");
   const rows = rowsOf(logits, "logits", "scaleLogits");
   return makeTensor("float64", Float64Array.from(rows.flat(), (z) => z / temperature), logits.dims);
 }
@@ -26,7 +26,7 @@ export function temperatureSoftmax(logits: TensorLike, temperature: number): Ten
 
 /** Per row, the largest softmax probability (at temperature T): the baseline confidence score. */
 export function maxSoftmaxScore(logits: TensorLike, temperature = 1): number[] {
-  checkTemperature(temperature, "maxSoftmaxScore");
+  assertTemperature(temperature, "maxSoftmaxScore");
   return rowsOf(logits, "logits", "maxSoftmaxScore").map((row) => Math.exp(Math.max(...row) / temperature - logSumExp(row.map((z) => z / temperature))));
 }
 
@@ -37,11 +37,11 @@ export function maxLogitScore(logits: TensorLike): number[] {
 
 /** Per row, the energy −T·logsumexp(z / T): low (very negative) for familiar inputs, near −T·log(classes) for none. */
 export function energyScore(logits: TensorLike, temperature = 1): number[] {
-  checkTemperature(temperature, "energyScore");
+  assertTemperature(temperature, "energyScore");
   return rowsOf(logits, "logits", "energyScore").map((row) => -temperature * logSumExp(row.map((z) => z / temperature)));
 }
 
-function checkLabels(rows: number[][], labels: readonly number[], what: string): void {
+function assertLabels(rows: number[][], labels: readonly number[], what: string): void {
   if (labels.length !== rows.length) throw new RangeError(`${what}: ${rows.length} rows of logits but ${labels.length} labels`);
   const bad = labels.find((y) => !Number.isInteger(y) || y < 0 || y >= rows[0].length);
   if (bad !== undefined) throw new RangeError(`${what}: label ${bad} is not a class index 0…${rows[0].length - 1}`);
@@ -49,9 +49,9 @@ function checkLabels(rows: number[][], labels: readonly number[], what: string):
 
 /** Mean negative log-likelihood of the true labels under softmax(z / T): the loss temperature scaling minimises. */
 export function negativeLogLikelihood(logits: TensorLike, labels: readonly number[], temperature = 1): number {
-  checkTemperature(temperature, "negativeLogLikelihood");
+  assertTemperature(temperature, "negativeLogLikelihood");
   const rows = rowsOf(logits, "logits", "negativeLogLikelihood");
-  checkLabels(rows, labels, "negativeLogLikelihood");
+  assertLabels(rows, labels, "negativeLogLikelihood");
   const total = rows.reduce((sum, row, r) => sum + logSumExp(row.map((z) => z / temperature)) - row[labels[r]] / temperature, 0);
   return total / rows.length;
 }
@@ -69,7 +69,7 @@ export interface CalibrationSummary {
 /** Accuracy, mean confidence and NLL of the logits at temperature T. */
 export function calibrationSummary(logits: TensorLike, labels: readonly number[], temperature = 1): CalibrationSummary {
   const rows = rowsOf(logits, "logits", "calibrationSummary");
-  checkLabels(rows, labels, "calibrationSummary");
+  assertLabels(rows, labels, "calibrationSummary");
   const correct = rows.filter((row, r) => row.indexOf(Math.max(...row)) === labels[r]).length;
   const confidence = maxSoftmaxScore(logits, temperature);
   return {
@@ -93,10 +93,10 @@ export interface FitTemperatureOptions {
 export function fitTemperature(logits: TensorLike, labels: readonly number[], options: FitTemperatureOptions = {}): number {
   const min = options.min ?? 0.05;
   const max = options.max ?? 1000;
-  checkTemperature(min, "fitTemperature (min)");
-  checkTemperature(max, "fitTemperature (max)");
+  assertTemperature(min, "fitTemperature (min)");
+  assertTemperature(max, "fitTemperature (max)");
   if (!(min < max)) throw new RangeError(`fitTemperature: min (${min}) must be below max (${max})`);
-  checkLabels(rowsOf(logits, "logits", "fitTemperature"), labels, "fitTemperature");
+  assertLabels(rowsOf(logits, "logits", "fitTemperature"), labels, "fitTemperature");
   const loss = (inverse: number) => negativeLogLikelihood(logits, labels, 1 / inverse);
   const ratio = (Math.sqrt(5) - 1) / 2;
   let [a, b] = [1 / max, 1 / min];

@@ -44,7 +44,7 @@ export function idsTensor(rows: readonly Ids[]): Tensor {
 }
 
 /** Throws DecoderStartError unless every row of `decoderInputIds` [batch, length] begins with the start token. */
-export function checkDecoderStart(decoderInputIds: { dims: readonly number[]; data: ArrayLike<number | bigint> }, decoderStartTokenId: number): void {
+export function assertDecoderStart(decoderInputIds: { dims: readonly number[]; data: ArrayLike<number | bigint> }, decoderStartTokenId: number): void {
   const [rows, length] = decoderInputIds.dims;
   if (decoderInputIds.dims.length !== 2 || length === 0) {
     throw new RangeError(`decoder_input_ids must be [batch, length] with length ≥ 1 (at least the start token ${decoderStartTokenId}); got dims [${decoderInputIds.dims.join(", ")}]`);

@@ -1,7 +1,7 @@
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
 import * as ort from "onnxruntime-node";
 import { prepareFeeds, toTensor } from "../../onnx/session";
-import { checkDecoderStart } from "./decoder-inputs";
+import { assertDecoderStart } from "./decoder-inputs";
 import type { T5Model } from "./load";
 
 /** What a seq2seq forward pass without labels needs: the encoder's inputs and the decoder's. */
@@ -26,7 +26,7 @@ export interface Seq2SeqOutput {
  * same. Throws DecoderStartError unless every decoder row starts with the start token.
  */
 export async function seq2seqForward(t5: T5Runner, inputs: Seq2SeqInputs): Promise<Seq2SeqOutput> {
-  checkDecoderStart(inputs.decoder_input_ids, t5.spec.decoderStartTokenId);
+  assertDecoderStart(inputs.decoder_input_ids, t5.spec.decoderStartTokenId);
   const [batch] = inputs.input_ids.dims;
   if (inputs.decoder_input_ids.dims[0] !== batch || inputs.attention_mask.dims.join() !== inputs.input_ids.dims.join()) {
     throw new RangeError(

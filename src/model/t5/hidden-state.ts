@@ -7,7 +7,7 @@ import { decodeModelBytes } from "../../onnx/load";
 import { ModelIndex, nodeLabel, type Scope } from "../../onnx/model-index";
 import { openSession, toTensor } from "../../onnx/session";
 import { makeTensor } from "../../tensor/types";
-import { checkDecoderStart } from "./decoder-inputs";
+import { assertDecoderStart } from "./decoder-inputs";
 import { encodeOnce, type Seq2SeqInputs } from "./forward";
 
 /** Where the LM head sits in a decoder graph: the tensor it reads (the decoder's last hidden state) and its weight. */
@@ -103,7 +103,7 @@ function ortInt64(t: Tensor): ort.Tensor {
  */
 export async function decoderLastHiddenState(model: PreTrainedModel, decoderFile: string, inputs: Seq2SeqInputs): Promise<DecoderHiddenState> {
   const config = model.config as unknown as { decoder_start_token_id?: number; pad_token_id?: number };
-  checkDecoderStart(inputs.decoder_input_ids, config.decoder_start_token_id ?? config.pad_token_id ?? 0);
+  assertDecoderStart(inputs.decoder_input_ids, config.decoder_start_token_id ?? config.pad_token_id ?? 0);
   const { session, lmHead, output } = await exposedDecoder(decoderFile);
   const encoderHiddenStates = await encodeOnce(model, inputs);
   const batch = inputs.input_ids.dims[0];

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { checkDecoderStart, DecoderStartError, idsTensor, shiftRight, withDecoderStart } from "../../../src/model/t5";
+import { assertDecoderStart, DecoderStartError, idsTensor, shiftRight, withDecoderStart } from "../../../src/model/t5";
 
 test("shiftRight puts the start token first and drops the last label, so position t+1 of the input is label t", () => {
   assert.deepEqual(shiftRight([119, 3663, 1], 0), [0, 119, 3663]);
@@ -31,14 +31,14 @@ test("idsTensor makes an int64 [rows, length] tensor and refuses ragged rows", (
   assert.throws(() => idsTensor([]), /no rows/);
 });
 
-test("checkDecoderStart accepts rows that start with the start token", () => {
-  assert.doesNotThrow(() => checkDecoderStart(idsTensor([[0, 5], [0, 0]]), 0));
+test("assertDecoderStart accepts rows that start with the start token", () => {
+  assert.doesNotThrow(() => assertDecoderStart(idsTensor([[0, 5], [0, 0]]), 0));
 });
 
-test("checkDecoderStart throws DecoderStartError naming the row, the id found and the fix", () => {
+test("assertDecoderStart throws DecoderStartError naming the row, the id found and the fix", () => {
   const error = (() => {
     try {
-      checkDecoderStart(idsTensor([[0, 5], [119, 3663]]), 0);
+      assertDecoderStart(idsTensor([[0, 5], [119, 3663]]), 0);
     } catch (e) {
       return e;
     }
@@ -49,7 +49,7 @@ test("checkDecoderStart throws DecoderStartError naming the row, the id found an
   assert.match(error.message, /row 1 starts with id 119.*decoder start token is 0.*shiftRight/);
 });
 
-test("checkDecoderStart refuses an empty or non-2-D decoder input", () => {
-  assert.throws(() => checkDecoderStart({ dims: [1, 0], data: [] }, 0), /length ≥ 1/);
-  assert.throws(() => checkDecoderStart({ dims: [3], data: [0, 1, 2] }, 0), /\[batch, length\]/);
+test("assertDecoderStart refuses an empty or non-2-D decoder input", () => {
+  assert.throws(() => assertDecoderStart({ dims: [1, 0], data: [] }, 0), /length ≥ 1/);
+  assert.throws(() => assertDecoderStart({ dims: [3], data: [0, 1, 2] }, 0), /\[batch, length\]/);
 });
