@@ -1,7 +1,8 @@
 import { COURSE_CHECKPOINT } from "../course/reference";
 import { wrapText } from "../plot/text";
 import { modelBanner } from "./banner";
-import { fetchOnnxFiles, onnxPathOf, sentimentKind, type OnnxKind } from "./load";
+import type { ModelDtype } from "../onnx/load";
+import { fetchOnnxFiles, onnxPathOf, sentimentKind } from "./load";
 import { openCheckpoint } from "./loader";
 import { chooseModel, type Env, type ModelChoice } from "./select";
 
@@ -18,7 +19,7 @@ export interface Checkpoint {
   /** True for the offline demo model this project builds (`npm run demo-models`). */
   isDemoModel: boolean;
   /** Local path of its ONNX file of that kind (`fp32` unless asked), downloaded first for a Hub model that lacks it. */
-  onnxFile(kind?: OnnxKind): Promise<string>;
+  onnxFile(kind?: ModelDtype): Promise<string>;
 }
 
 /** Options of `chooseCheckpoint`. */
@@ -45,7 +46,7 @@ export async function chooseCheckpoint(options: CheckpointOptions = {}): Promise
     banner: wrapText(modelBanner(chosen)),
     isCourseCheckpoint: chosen.kind === "hub" && chosen.id === COURSE_CHECKPOINT,
     isDemoModel: chosen.kind === "demo",
-    async onnxFile(kind: OnnxKind = "fp32") {
+    async onnxFile(kind: ModelDtype = "fp32") {
       await fetchOnnxFiles(chosen, [kind]);
       return onnxPathOf(chosen, kind);
     },

@@ -6,7 +6,7 @@ export {
 export { applyTransformersEnv } from "./transformers-env";
 export { modelBanner } from "./banner";
 export {
-  loadSentimentModel, assertModelDirectory, ONNX_FILES, type LoadOptions, type SentimentModel, type OnnxKind, type ModelDtype,
+  loadSentimentModel, assertModelDirectory, ONNX_FILES, type LoadOptions, type SentimentModel,
 } from "./load";
 export { chooseCheckpoint, type Checkpoint, type CheckpointOptions } from "./checkpoint";
 export { ModelSelectionError, ModelLoadError } from "./errors";

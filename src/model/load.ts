@@ -9,6 +9,7 @@ import {
   type PreTrainedTokenizer,
 } from "@huggingface/transformers";
 import { SENTIMENT_DEMO_MODEL_NAME } from "../demo-models/sentiment";
+import { onnxFileName, type ModelDtype } from "../onnx/load";
 import { wrapText } from "../plot/text";
 import { modelBanner } from "./banner";
 import { ModelLoadError } from "./errors";
@@ -17,17 +18,8 @@ import {
 } from "./loader";
 import { chooseModel, type Env, type ModelChoice } from "./select";
 
-/** The two ONNX files a checkpoint ships that the workbook reads: full precision, and dynamically quantized. */
-export type OnnxKind = "fp32" | "quantized";
-
-/** Weight types the loader can run: transformers.js's names for `model.onnx` and `model_quantized.onnx`. */
-export type ModelDtype = "fp32" | "q8";
-
-/** Where each ONNX file sits inside a model directory (transformers.js's naming). */
-export const ONNX_FILES: Readonly<Record<OnnxKind, string>> = { fp32: "onnx/model.onnx", quantized: "onnx/model_quantized.onnx" };
-
-const KIND_OF_DTYPE: Readonly<Record<ModelDtype, OnnxKind>> = { fp32: "fp32", q8: "quantized" };
-const DTYPE_OF_KIND: Readonly<Record<OnnxKind, ModelDtype>> = { fp32: "fp32", quantized: "q8" };
+/** Where the two ONNX files every demo model and Xenova checkpoint ship sit: full precision, and dynamically quantized. */
+export const ONNX_FILES = { fp32: onnxFileName("fp32"), q8: onnxFileName("q8") } as const;
 /** Options of `loadSentimentModel`. */
 export interface LoadOptions {
   /** Environment to select from (default `process.env`); ignored when `choice` is given. */
@@ -37,7 +29,7 @@ export interface LoadOptions {
   /** Which weights to run; `fp32` (`onnx/model.onnx`) unless asked. */
   dtype?: ModelDtype;
   /** ONNX files to have on disk for graph inspection; a Hub model downloads those it has not cached yet. */
-  onnxFiles?: readonly OnnxKind[];
+  onnxFiles?: readonly ModelDtype[];
   /** How long to wait for the Hub before falling back to the demo model (default 5000 ms). */
   hubTimeoutMs?: number;
   /** Where the fallback line goes; default nowhere, since `banner` says it (print the banner once, on stdout). */
@@ -54,8 +46,8 @@ export interface SentimentModel {
   config: PretrainedConfig;
   /** Label names by id: the config's `id2label`, or `LABEL_0`, `LABEL_1`, … when it has none (as the pipeline names them). */
   id2label: Record<number, string>;
-  /** Local path of the model's ONNX file of that kind, for reading its graph. */
-  onnxPath(kind: OnnxKind): string;
+  /** Local path of the model's ONNX file of that dtype, for reading its graph. */
+  onnxPath(dtype: ModelDtype): string;
   /** What a notebook prints at the top (see `modelBanner`), broken into lines of at most 100 characters. */
   banner: string;
   loadMs: number;
@@ -71,7 +63,7 @@ export interface SentimentParts {
 export function sentimentKind(dtype: ModelDtype): CheckpointKind<SentimentParts> {
   return {
     demoModel: SENTIMENT_DEMO_MODEL_NAME,
-    files: [...TEXT_FILES, ONNX_FILES[KIND_OF_DTYPE[dtype]]],
+    files: [...TEXT_FILES, onnxFileName(dtype)],
     needs: "A transformers.js model directory",
     exportHint: "Add the missing files (export the model with optimum, as the Xenova checkpoints are)",
     load: (choice) => loadParts(choice, dtype),
@@ -108,32 +100,32 @@ async function loadParts(choice: ModelChoice, dtype: ModelDtype): Promise<Sentim
   const { source } = choice;
   const config = await loadStep(choice, "config.json", () => AutoConfig.from_pretrained(source));
   const tokenizer = await loadStep(choice, () => tokenizerFileToBlame(choice), () => AutoTokenizer.from_pretrained(source));
-  const model = await loadStep(choice, ONNX_FILES[KIND_OF_DTYPE[dtype]], () => AutoModelForSequenceClassification.from_pretrained(source, { config, dtype }));
+  const model = await loadStep(choice, onnxFileName(dtype), () => AutoModelForSequenceClassification.from_pretrained(source, { config, dtype }));
   return { config, tokenizer, model };
 }
 
 /** For a Hub model, has transformers.js download (into its cache) each requested ONNX file it lacks. */
-export async function fetchOnnxFiles(choice: ModelChoice, kinds: readonly OnnxKind[]): Promise<void> {
+export async function fetchOnnxFiles(choice: ModelChoice, dtypes: readonly ModelDtype[]): Promise<void> {
   if (choice.kind !== "hub") return;
-  for (const kind of kinds) {
-    if (fs.existsSync(localFile(choice, ONNX_FILES[kind]))) continue;
+  for (const dtype of dtypes) {
+    if (fs.existsSync(localFile(choice, onnxFileName(dtype)))) continue;
     try {
-      const extra = await AutoModelForSequenceClassification.from_pretrained(choice.source, { dtype: DTYPE_OF_KIND[kind] });
+      const extra = await AutoModelForSequenceClassification.from_pretrained(choice.source, { dtype });
       await extra.dispose();
     } catch (error) {
-      throw loadFailure(choice, ONNX_FILES[kind], error);
+      throw loadFailure(choice, onnxFileName(dtype), error);
     }
   }
 }
 
-export function onnxPathOf(choice: ModelChoice, kind: OnnxKind): string {
-  const file = ONNX_FILES[kind];
+export function onnxPathOf(choice: ModelChoice, dtype: ModelDtype): string {
+  const file = onnxFileName(dtype);
   const where = localFile(choice, file);
   if (fs.existsSync(where)) return where;
   const fix = choice.kind === "hub"
-    ? `load with loadSentimentModel({ onnxFiles: ["${kind}"] }) to download it`
+    ? `load with loadSentimentModel({ onnxFiles: ["${dtype}"] }) to download it`
     : `this model directory does not ship it; ${fixHint(choice)}`;
-  throw new ModelLoadError(`No ${kind} ONNX file at ${where}: ${fix}.`, where);
+  throw new ModelLoadError(`No ${dtype} ONNX file at ${where}: ${fix}.`, where);
 }
 
 /** How many columns the model's `logits` output declares, or undefined when its ONNX shape leaves it symbolic. */
@@ -184,7 +176,7 @@ export async function loadSentimentModel(options: LoadOptions = {}): Promise<Sen
     classifier: new TextClassificationPipeline({ task: "text-classification", model, tokenizer }),
     config,
     id2label: labelsOf(config, model),
-    onnxPath: (kind) => onnxPathOf(chosen, kind),
+    onnxPath: (dtype) => onnxPathOf(chosen, dtype),
     banner: wrapText(modelBanner(chosen)),
     loadMs: performance.now() - started,
   };

@@ -10,7 +10,7 @@ export {
 } from "./head";
 export { exposeTensors, exposeSoftmaxInput, type SoftmaxInput } from "./expose";
 export { OnnxReadError, GraphStructureError, AmbiguousStructureError, type StopPoint } from "./errors";
-export { resolveModelFile, type OnnxDtype } from "./load";
+export { resolveModelFile, type ModelDtype } from "./load";
 export { prepareFeeds, type ModelFeeds } from "./session";
 export { appendSoftmax, type AppendSoftmaxOptions, type SoftmaxAppended } from "./append-softmax";
 export { graphEnding, type OutputSource } from "./graph-ending";

@@ -7,7 +7,7 @@ import { GraphStructureError, inModel } from "./errors";
 import { exposeRefs } from "./expose";
 import { readHeadWeights, type HeadWeights, type LinearSource } from "./head";
 import type { LayerNormKind } from "./layer-norm";
-import { decodeModelBytes, readModelBytes, resolveModelFile, type OnnxDtype } from "./load";
+import { decodeModelBytes, readModelBytes, resolveModelFile, type ModelDtype } from "./load";
 import { ModelIndex, type NodeRef } from "./model-index";
 import { describeRef, type TensorRef } from "./refs";
 import { externalDataFor, openSession, prepareFeeds, toTensor, type ModelFeeds, type SessionOptions } from "./session";
@@ -17,7 +17,7 @@ import { toNumber } from "./tensor-data";
 /** Options for `inspectModel`. */
 export interface InspectOptions {
   /** Which file to take when the path is a model folder (`onnx/model{suffix}.onnx`); default fp32. */
-  readonly dtype?: OnnxDtype;
+  readonly dtype?: ModelDtype;
   /** The graph output holding the logits; default `logits`. */
   readonly logits?: string;
   /** Passed to onnxruntime-node's `InferenceSession.create`. */
