@@ -13,7 +13,7 @@ export { figureHtml, defaultConfig, type FigureHtmlOptions } from "./html";
 export { plotlyBundlePath } from "./plotly-bundle";
 export { escapeHtml } from "./escape";
 export { displayBundle, inJupyter, type MimeBundle, type DisplayTarget } from "./display";
-export { show, showHtml, showTable, showTokens, figureBundle, tableBundle, PLOTLY_MIME, type ShowOptions } from "./show";
+export { show, showTable, showTokens, figureBundle, tableBundle, PLOTLY_MIME, type ShowOptions } from "./show";
 export type { FigureFrame } from "./figure";
 export { headView, type HeadViewOptions } from "./head-view";
 export { attributionText, showAttribution, type AttributionRow, type AttributionTextOptions } from "./attribution";
