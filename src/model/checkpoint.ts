@@ -4,6 +4,7 @@ import { modelBanner } from "./banner";
 import type { ModelDtype } from "../onnx/load";
 import { fetchOnnxFiles, onnxPathOf, sentimentKind } from "./load";
 import { openCheckpoint } from "./loader";
+import { modelRecord, recordModel } from "./record";
 import { chooseModel, type Env, type ModelChoice } from "./select";
 
 /** The checkpoint a notebook runs on: what to hand to transformers.js, and what to tell the reader about it. */
@@ -40,10 +41,12 @@ export async function chooseCheckpoint(options: CheckpointOptions = {}): Promise
   // Nothing is loaded here: the notebook does that with `pipeline` and `from_pretrained`.
   const { choice } = await openCheckpoint({ ...sentimentKind("fp32"), load: async () => undefined }, chooseModel(options.env ?? process.env), { hubTimeoutMs: options.hubTimeoutMs });
   const chosen = choice;
+  const banner = wrapText(modelBanner(chosen));
+  recordModel(modelRecord(chosen, banner));
   return {
     checkpoint: chosen.source,
     choice: chosen,
-    banner: wrapText(modelBanner(chosen)),
+    banner,
     isCourseCheckpoint: chosen.kind === "hub" && chosen.id === COURSE_CHECKPOINT,
     isDemoModel: chosen.kind === "demo",
     async onnxFile(kind: ModelDtype = "fp32") {

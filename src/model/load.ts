@@ -16,6 +16,7 @@ import { ModelLoadError } from "./errors";
 import {
   assertDirectoryHolds, fixHint, loadFailure, loadStep, localFile, openCheckpoint, TEXT_FILES, type CheckpointKind,
 } from "./loader";
+import { modelRecord, recordModel } from "./record";
 import { chooseModel, type Env, type ModelChoice } from "./select";
 
 /** Where the two ONNX files every demo model and Xenova checkpoint ship sit: full precision, and dynamically quantized. */
@@ -169,6 +170,8 @@ export async function loadSentimentModel(options: LoadOptions = {}): Promise<Sen
 
   const { config, tokenizer, model } = opened.parts;
   const chosen = choice;
+  const banner = wrapText(modelBanner(chosen));
+  recordModel(modelRecord(chosen, banner));
   return {
     choice: chosen,
     tokenizer,
@@ -177,7 +180,7 @@ export async function loadSentimentModel(options: LoadOptions = {}): Promise<Sen
     config,
     id2label: labelsOf(config, model),
     onnxPath: (dtype) => onnxPathOf(chosen, dtype),
-    banner: wrapText(modelBanner(chosen)),
+    banner,
     loadMs: performance.now() - started,
   };
 }

@@ -9,6 +9,7 @@ import { ensureDemoModel } from "./demo-model";
 import type { SentimentModel } from "./load";
 import { demoModelDir, projectRoot } from "./paths";
 import { makeTensor } from "../tensor/types";
+import { recordModel } from "./record";
 import { appendSoftmax } from "../onnx/append-softmax";
 
 /** A network whose graph ends in a Softmax: its bytes, where they come from, and its class names in output order. */
@@ -133,6 +134,11 @@ export function loadGlyphNet(): GlyphNet {
     source: `${file} (${data.size}×${data.size} stroke images → ${classes.length} classes, hand-set weights)`,
     labels: classes,
   };
+  const banner = [
+    `Model: offline demo glyph network, ${file}:`,
+    `${data.size}×${data.size} stroke images → ${classes.length} classes, hand-set weights; the same online and offline.`,
+  ].join("\n");
+  recordModel({ kind: "demo", name: SOFTMAX_NETS_DEMO_MODEL_NAME, source: dir, banner });
   return {
     glyphs,
     glyphData: {
@@ -143,10 +149,7 @@ export function loadGlyphNet(): GlyphNet {
       test: batch(data.test, data.size),
       unusual: { images: glyphImages(data.unusual.pixels, data.size), pixels: data.unusual.pixels, kinds: data.unusual.kinds },
     },
-    banner: [
-      `Model: offline demo glyph network, ${file}:`,
-      `${data.size}×${data.size} stroke images → ${classes.length} classes, hand-set weights; the same online and offline.`,
-    ].join("\n"),
+    banner,
   };
 }
 

@@ -12,6 +12,7 @@ import { modelBanner, type BannerWording } from "../banner";
 import { ModelLoadError } from "../errors";
 import { loadStep, localFile, openCheckpoint, TEXT_FILES, type CheckpointKind } from "../loader";
 import { demoModelDir } from "../paths";
+import { modelRecord, recordModel } from "../record";
 import { chooseModel, OFFLINE_KEYWORD, type Env, type ModelChoice } from "../select";
 
 /** The T5 checkpoint notebook 07 uses, as transformers.js loads it from the Hugging Face Hub. */
@@ -146,11 +147,13 @@ export interface T5Checkpoint {
 export async function pickT5Checkpoint(options: { env?: Env; choice?: ModelChoice; hubTimeoutMs?: number } = {}): Promise<T5Checkpoint> {
   const { choice, parts: config } = await openCheckpoint(T5_KIND, options.choice ?? chooseT5Model(options.env ?? process.env), { hubTimeoutMs: options.hubTimeoutMs });
   const chosen = choice;
+  const banner = t5Banner(chosen, { dModel: numberField(config, "d_model"), vocabSize: numberField(config, "vocab_size") });
+  recordModel(modelRecord(chosen, banner));
   return {
     choice: chosen,
     checkpoint: chosen.source,
     config,
-    banner: t5Banner(chosen, { dModel: numberField(config, "d_model"), vocabSize: numberField(config, "vocab_size") }),
+    banner,
     onnxPath(part) {
       const where = localFile(chosen, T5_ONNX_FILES[part]);
       if (!fs.existsSync(where)) throw new ModelLoadError(`No ${T5_ONNX_FILES[part]} at ${where}; load the model with from_pretrained first.`, where);
