@@ -12,13 +12,9 @@ export {
 export type { ModelDtype } from "./onnx/load";
 
 // ── The course's own figures, and the ✓ checks every notebook ends a step with ───────────────────────────────────
-export {
-  COURSE_URL, COURSE_FIGURES, COURSE_CHECKPOINT, COURSE_SENTENCES, COURSE_PIPELINE_RESULT, COURSE_INPUT_IDS,
-  COURSE_ATTENTION_MASK, COURSE_HIDDEN_SHAPE, COURSE_LOGITS, COURSE_PROBABILITIES, COURSE_RESULT, usesCourseCheckpoint,
-  type FigureSource, type ReferenceFigure,
-} from "./course/reference";
-export * from "./course/checks";
-export { besideCourse, type BesideOptions, type CourseFigure } from "./course/beside";
+// The whole folder: its modules are all public (figures with provenance, ✓ checks, the course beside this run), so
+// checks added there reach the notebooks without an edit here.
+export * from "./course";
 
 // ── Step 0: the pipeline, as one call ────────────────────────────────────────────────────────────────────────────
 export { classifyTexts, type ClassifyOptions, type ClassifyResult, type TextClassifierParts, type TruncationReport } from "./pipeline/classify";
