@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { ModelRecord } from "../src/model/record";
 
 /** `metadata.workbook` of an executed notebook, as the runner records it. */
 export interface Provenance {
@@ -17,6 +18,8 @@ export interface Provenance {
   failed_cells: number[];
   /** True only when some output was lost. */
   lost_output?: true;
+  /** Which model the notebook ran on, as its loader recorded it; omitted when it loaded none (or an older runner wrote it). */
+  model?: ModelRecord;
 }
 
 /** Hex sha256 of a source notebook's bytes (read the file as a Buffer: no decoding, no newline changes). */
@@ -66,13 +69,25 @@ export function readProvenance(notebook: { metadata?: unknown }): Provenance | {
   if (w.outcome !== "ok" && w.outcome !== "failed") return { problem: "has no valid metadata.workbook.outcome (\"ok\" or \"failed\")" };
   const failed = w.failed_cells ?? [];
   if (!Array.isArray(failed) || !failed.every((n) => Number.isInteger(n))) return { problem: "has a malformed metadata.workbook.failed_cells" };
+  const model = w.model === undefined ? undefined : modelOf(w.model);
+  if (model === null) return { problem: "has a malformed metadata.workbook.model (expected {kind, name, source, banner})" };
   return {
     source_sha256: w.source_sha256,
     ...(typeof w.helper_sha256 === "string" ? { helper_sha256: w.helper_sha256 } : {}),
     outcome: w.outcome,
     failed_cells: failed as number[],
     ...(w.lost_output === true ? { lost_output: true as const } : {}),
+    ...(model ? { model } : {}),
   };
+}
+
+/** A well-formed metadata.workbook.model, or null. */
+function modelOf(value: unknown): ModelRecord | null {
+  if (!value || typeof value !== "object") return null;
+  const m = value as Record<string, unknown>;
+  if (m.kind !== "hub" && m.kind !== "demo" && m.kind !== "directory") return null;
+  if (typeof m.name !== "string" || typeof m.source !== "string" || typeof m.banner !== "string") return null;
+  return { kind: m.kind, name: m.name, source: m.source, banner: m.banner };
 }
 
 /** Narrows readProvenance's result. */

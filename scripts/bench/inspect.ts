@@ -15,7 +15,7 @@ import { decodeModelBytes, readModelBytes } from "../../src/onnx/load";
 import { ModelIndex } from "../../src/onnx/model-index";
 import { openSession } from "../../src/onnx/session";
 import { findStructure } from "../../src/onnx/structure";
-import { buildLookalike, DISTILBERT_SIZE_LOOKALIKE } from "../../src/onnx/lookalike";
+import { buildLookalike, DISTILBERT_SIZE_LOOKALIKE } from "../../test/helpers/lookalike";
 
 /** Median of a list of numbers. */
 function median(values: number[]): number {

@@ -37,17 +37,15 @@ function outputLines(notebook: Notebook): string[] {
 }
 
 /**
- * Finds which model produced the outputs. In order: `metadata.workbook.model` if the runner recorded it (a string,
- * or an object with `banner`, `label`, `id` or `name`); the notebook's own banner, the first output line starting
- * "Model:"; any line naming the offline demo model; any line mentioning a model next to a Hub id.
+ * Finds which model produced the outputs: `metadata.workbook.model`, which the runner records from the notebook's own
+ * loader (contract 1: {kind, name, source, banner}). Only a copy without it (an older runner, another tool) falls
+ * back to the outputs: the first line starting "Model:", any line naming the offline demo model, any line
+ * mentioning a model next to a Hub id.
  */
 export function detectModel(notebook: Notebook): ModelNote {
-  const recorded = notebook.metadata.workbook?.model;
-  if (typeof recorded === "string" && recorded.trim()) return { text: recorded.trim(), kind: kindOf(recorded), source: "metadata" };
-  if (recorded && typeof recorded === "object") {
-    const fields = recorded as Record<string, unknown>;
-    const label = [fields.banner, fields.label, fields.id, fields.name].find((v): v is string => typeof v === "string" && v.trim() !== "");
-    if (label) return { text: label.trim(), kind: fields.kind === "demo" || kindOf(label) === "demo" ? "demo" : "checkpoint", source: "metadata" };
+  const recorded = notebook.metadata.workbook?.model as { kind?: unknown; banner?: unknown } | undefined;
+  if (recorded && typeof recorded === "object" && typeof recorded.banner === "string" && recorded.banner.trim()) {
+    return { text: recorded.banner.trim(), kind: recorded.kind === "demo" ? "demo" : "checkpoint", source: "metadata" };
   }
   const lines = outputLines(notebook);
   const line = lines.find((l) => /^model:/i.test(l)) ?? lines.find((l) => DEMO.test(l)) ?? lines.find((l) => /\bmodel\b/i.test(l) && HUB_ID.test(l));

@@ -4,7 +4,10 @@
  * the next kernel starts only once the current one is ready, so the first notebook never waits for two start-ups.
  * Kernels are independent processes, so starting one early changes nothing a notebook can observe but the clock.
  */
-import { dirname, resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { MODEL_RECORD_VARIABLE, type ModelRecord } from "../../src/model/record";
 import { executeOnKernel, startKernelFor, type ExecuteOptions, type ExecuteResult, type ProgressEvent } from "./executor";
 import type { Kernel } from "./kernel";
 import { isBlankSource, type Notebook } from "./notebook";
@@ -27,6 +30,8 @@ export interface NotebookOutcome {
   /** Code cells the notebook would run. */
   cellsToRun: number;
   seconds: number;
+  /** The first model the notebook's loaders recorded (see src/model/record.ts), if any. */
+  model?: ModelRecord;
 }
 
 /** Batch options: everything `executeNotebook` takes, plus per-notebook callbacks. */
@@ -42,7 +47,15 @@ export interface BatchOptions extends Omit<ExecuteOptions, "cwd" | "onProgress">
 export async function runNotebooks(inputs: NotebookInput[], options: BatchOptions = {}): Promise<NotebookOutcome[]> {
   const outcomes: NotebookOutcome[] = [];
   const ahead = options.prestart ?? 1;
-  const optionsFor = (input: NotebookInput): ExecuteOptions => ({ ...options, cwd: dirname(resolve(input.path)), onProgress: undefined });
+  // Each kernel records the models its notebook loads in its own file (WORKBOOK_MODEL_RECORD), read after the run.
+  const records = mkdtempSync(join(tmpdir(), "workbook-models-"));
+  const recordFile = (input: NotebookInput) => join(records, `${inputs.indexOf(input)}.jsonl`);
+  const optionsFor = (input: NotebookInput): ExecuteOptions => ({
+    ...options,
+    cwd: dirname(resolve(input.path)),
+    env: { ...(options.env ?? process.env), [MODEL_RECORD_VARIABLE]: recordFile(input) },
+    onProgress: undefined,
+  });
   // Each kernel starts once the one before it is up (ready or failed): two tslab processes loading TypeScript at
   // once on a small machine would each take longer, and the first notebook would wait for both.
   let previousStart: Promise<unknown> = Promise.resolve();
@@ -79,12 +92,15 @@ export async function runNotebooks(inputs: NotebookInput[], options: BatchOption
         outcome.error = error as Error;
       }
       Object.assign(outcome, { cellsRun, cellsToRun, seconds: (performance.now() - startedAt) / 1000 });
+      const model = firstRecord(recordFile(input));
+      if (model) outcome.model = model;
       outcomes.push(outcome);
       await options.onNotebookEnd?.(outcome, index);
     }
   } finally {
     // Kernels started for notebooks that never ran (an exception above) must not outlive the batch.
     await Promise.all([...kernels.values()].map((kernel) => kernel.then((k) => k.shutdown(), () => {})));
+    rmSync(records, { recursive: true, force: true });
   }
   return outcomes;
 }
@@ -92,4 +108,25 @@ export async function runNotebooks(inputs: NotebookInput[], options: BatchOption
 /** Code cells with some source (an upper bound of what will run, before the kernel is ready). */
 function codeCellCount(notebook: Notebook): number {
   return notebook.cells.filter((cell) => cell.cell_type === "code" && !isBlankSource(cell.source)).length;
+}
+
+/** The first well-formed model record in a kernel's record file, or undefined when it recorded none. */
+function firstRecord(file: string): ModelRecord | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split("\n")) {
+    try {
+      const record = JSON.parse(line) as Partial<ModelRecord>;
+      if (["hub", "demo", "directory"].includes(record.kind as string) && typeof record.name === "string" && typeof record.source === "string" && typeof record.banner === "string") {
+        return { kind: record.kind!, name: record.name, source: record.source, banner: record.banner };
+      }
+    } catch {
+      // A line cut short by a kernel that died mid-write: look at the next one.
+    }
+  }
+  return undefined;
 }

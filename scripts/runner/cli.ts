@@ -146,6 +146,7 @@ function executedCopy(outcome: NotebookOutcome, input: NotebookInput, helper: st
     failed: outcome.error !== undefined,
     failedCells: failedCellsOf(outcome),
     lostOutput: lost,
+    model: outcome.model,
   });
   return notebook;
 }

@@ -26,6 +26,8 @@ export interface RunRecord {
   failed: boolean;
   failedCells: number[];
   lostOutput: boolean;
+  /** The model the notebook's loaders recorded, if any. */
+  model?: WorkbookProvenance["model"];
 }
 
 /** Writes `metadata.workbook` into an executed notebook (replacing any copied from the source). */
@@ -37,6 +39,7 @@ export function stampProvenance(notebook: Notebook, run: RunRecord): WorkbookPro
     outcome: failed ? "failed" : "ok",
     failed_cells: [...new Set(run.failedCells)].sort((a, b) => a - b),
     ...(run.lostOutput ? { lost_output: true as const } : {}),
+    ...(run.model ? { model: run.model } : {}),
   };
   notebook.metadata.workbook = provenance;
   return provenance;

@@ -43,7 +43,7 @@ export function explainedPositions(ids: readonly number[], s: number, options: P
 }
 
 /** Checks the sentences are non-empty rows of token ids (unpadded: one row per sentence, as the tokenizer gives one text). */
-export function checkSentences(sentences: readonly (readonly number[])[]): void {
+export function assertSentences(sentences: readonly (readonly number[])[]): void {
   if (!Array.isArray(sentences) || sentences.length === 0) {
     throw new RangeError("sentences must be a non-empty array of token-id rows, e.g. [tokenizer(text).input_ids.tolist()[0].map(Number)]");
   }

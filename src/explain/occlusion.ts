@@ -1,6 +1,6 @@
 // Occlusion: take one token away and see how far the score falls. A token's contribution is
 // score(sentence) − score(sentence without it). Every variant of every sentence goes into one batch.
-import { checkSentences, explainedPositions, type AttributionRun, type PositionOptions } from "./attribution";
+import { assertSentences, explainedPositions, type AttributionRun, type PositionOptions } from "./attribution";
 import { logitDifference, scoreRows, type Forward, type ScoreOf } from "./batch";
 
 /** Options for `occlusion`. */
@@ -26,7 +26,7 @@ export function occludeOne(ids: readonly number[], p: number, mode: "mask" | "re
 
 /** Occlusion for every explained token of every sentence, in one forward pass (unless `maxBatch` splits it). */
 export async function occlusion(forward: Forward, sentences: readonly (readonly number[])[], options: OcclusionOptions): Promise<AttributionRun> {
-  checkSentences(sentences);
+  assertSentences(sentences);
   if (options.mode !== "mask" && options.mode !== "remove") throw new TypeError(`mode must be "mask" or "remove"; got ${String(options.mode)}`);
   const rows: number[][] = [];
   const plan = sentences.map((ids, s) => {

@@ -3,8 +3,9 @@
 // kept and every other explained token replaced by [MASK]. Short sentences get the exact value (all
 // 2^n coalitions); longer ones average over random orderings (Captum's ShapleyValueSampling). Either
 // way the shares add up to v(all) − v(none) exactly, and every coalition is scored in one batch.
-import { checkSentences, explainedPositions, type AttributionRun, type PositionOptions } from "./attribution";
+import { assertSentences, explainedPositions, type AttributionRun, type PositionOptions } from "./attribution";
 import { logitDifference, scoreRows, type Forward, type ScoreOf } from "./batch";
+import { mulberry32 } from "../tensor/random";
 
 /** Options for `shapleyValues`. */
 export interface ShapleyOptions extends PositionOptions {
@@ -19,18 +20,6 @@ export interface ShapleyOptions extends PositionOptions {
   /** Seed of the orderings, so a notebook prints the same numbers every run; default 1. */
   readonly seed?: number;
   readonly maxBatch?: number;
-}
-
-/** A small seeded generator (mulberry32): reproducible orderings, no dependency. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A random ordering of 0..n-1 (Fisher–Yates). */
@@ -65,13 +54,13 @@ interface SentencePlan {
 
 /** Shapley values (exact or sampled) for every sentence; all coalitions of all sentences are scored together. */
 export async function shapleyValues(forward: Forward, sentences: readonly (readonly number[])[], options: ShapleyOptions): Promise<AttributionRun> {
-  checkSentences(sentences);
+  assertSentences(sentences);
   if (!Number.isInteger(options.maskId)) throw new TypeError("maskId must be the id of [MASK] (tokenizer.mask_token_id)");
   const exactUpTo = options.exactUpTo ?? 10;
   const permutations = options.permutations ?? 32;
   if (!Number.isInteger(permutations) || permutations < 1) throw new RangeError(`permutations must be an integer ≥ 1; got ${permutations}`);
   if (!Number.isInteger(exactUpTo) || exactUpTo < 0 || exactUpTo > 20) throw new RangeError(`exactUpTo must be an integer in 0..20 (2^n rows); got ${exactUpTo}`);
-  const random = seededRandom(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const rows: number[][] = [];
   const need = (plan: SentencePlan, present: readonly boolean[]) => {
     const key = present.map((p) => (p ? "1" : "0")).join("");

@@ -1,15 +1,11 @@
-import * as fs from "node:fs";
 import { COURSE_CHECKPOINT } from "../course/reference";
 import { wrapText } from "../plot/text";
 import { modelBanner } from "./banner";
-import { ensureDemoModel } from "./demo-model";
-import {
-  checkModelDirectory, DEFAULT_HUB_TIMEOUT_MS, fallbackChoice, fetchOnnxFiles, hubProblem, isHubModelCached, loadFailure,
-  localFile, ONNX_FILES, onnxPathOf, type OnnxKind,
-} from "./load";
-import { demoModelDir } from "./paths";
+import type { ModelDtype } from "../onnx/load";
+import { fetchOnnxFiles, onnxPathOf, sentimentKind } from "./load";
+import { openCheckpoint } from "./loader";
+import { modelRecord, recordModel } from "./record";
 import { chooseModel, type Env, type ModelChoice } from "./select";
-import { applyTransformersEnv } from "./transformers-env";
 
 /** The checkpoint a notebook runs on: what to hand to transformers.js, and what to tell the reader about it. */
 export interface Checkpoint {
@@ -24,7 +20,7 @@ export interface Checkpoint {
   /** True for the offline demo model this project builds (`npm run demo-models`). */
   isDemoModel: boolean;
   /** Local path of its ONNX file of that kind (`fp32` unless asked), downloaded first for a Hub model that lacks it. */
-  onnxFile(kind?: OnnxKind): Promise<string>;
+  onnxFile(kind?: ModelDtype): Promise<string>;
 }
 
 /** Options of `chooseCheckpoint`. */
@@ -42,28 +38,18 @@ export interface CheckpointOptions {
  * Nothing is loaded: the notebook does that with `pipeline` and `from_pretrained`.
  */
 export async function chooseCheckpoint(options: CheckpointOptions = {}): Promise<Checkpoint> {
-  let choice = chooseModel(options.env ?? process.env);
-  if (choice.kind === "hub" && !isHubModelCached(choice, "fp32")) {
-    if (choice.offline) {
-      const missing = ["config.json", "tokenizer.json", "tokenizer_config.json", ONNX_FILES.fp32].find((file) => !fs.existsSync(localFile(choice, file)));
-      throw loadFailure(choice, missing ?? ONNX_FILES.fp32, new Error("not cached"));
-    }
-    if (choice.isDefault) {
-      const problem = await hubProblem(choice, options.hubTimeoutMs ?? DEFAULT_HUB_TIMEOUT_MS);
-      if (problem !== null) choice = fallbackChoice(problem);
-    }
-  }
-  if (choice.kind === "demo") ensureDemoModel(choice.name, choice.dir === demoModelDir(choice.name) ? {} : { dir: choice.dir });
-  if (choice.kind === "directory") checkModelDirectory(choice.dir);
-  applyTransformersEnv(choice);
+  // Nothing is loaded here: the notebook does that with `pipeline` and `from_pretrained`.
+  const { choice } = await openCheckpoint({ ...sentimentKind("fp32"), load: async () => undefined }, chooseModel(options.env ?? process.env), { hubTimeoutMs: options.hubTimeoutMs });
   const chosen = choice;
+  const banner = wrapText(modelBanner(chosen));
+  recordModel(modelRecord(chosen, banner));
   return {
     checkpoint: chosen.source,
     choice: chosen,
-    banner: wrapText(modelBanner(chosen)),
+    banner,
     isCourseCheckpoint: chosen.kind === "hub" && chosen.id === COURSE_CHECKPOINT,
     isDemoModel: chosen.kind === "demo",
-    async onnxFile(kind: OnnxKind = "fp32") {
+    async onnxFile(kind: ModelDtype = "fp32") {
       await fetchOnnxFiles(chosen, [kind]);
       return onnxPathOf(chosen, kind);
     },

@@ -6,8 +6,12 @@ export {
 export { applyTransformersEnv } from "./transformers-env";
 export { modelBanner } from "./banner";
 export {
-  loadSentimentModel, checkModelDirectory, ONNX_FILES, type LoadOptions, type SentimentModel, type OnnxKind, type ModelDtype,
+  loadSentimentModel, assertModelDirectory, ONNX_FILES, type LoadOptions, type SentimentModel,
 } from "./load";
 export { chooseCheckpoint, type Checkpoint, type CheckpointOptions } from "./checkpoint";
 export { ModelSelectionError, ModelLoadError } from "./errors";
 export { commandDir, absoluteModelPaths, resolveModelPathsFromCommandDir, MODEL_PATH_VARIABLES } from "./command-dir";
+export {
+  loadSoftmaxNets, loadGlyphNet, glyphImages, glyphArt,
+  type SoftmaxNets, type SoftmaxNet, type GlyphNet, type GlyphData, type GlyphBatch,
+} from "./softmax-nets";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Env } from "./select";
+import type { Env } from "./choice";
 
 /** The `name` in this project's package.json, which marks its root directory. */
 const PACKAGE_NAME = "behind-the-pipeline";

@@ -4,6 +4,9 @@ import { SENTIMENT_DEMO_MODEL_NAME } from "../demo-models/sentiment";
 import { ModelSelectionError } from "./errors";
 import { expandHome, demoModelDir, hubCacheDir, projectRoot } from "./paths";
 import { applyTransformersEnv } from "./transformers-env";
+import type { Env, ModelChoice } from "./choice";
+
+export type { Env, ModelChoice } from "./choice";
 
 /** The checkpoint the course uses, as transformers.js loads it from the Hugging Face Hub. */
 export const DEFAULT_HUB_MODEL = "Xenova/distilbert-base-uncased-finetuned-sst-2-english";
@@ -13,35 +16,6 @@ export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co/";
 
 /** The `WORKBOOK_MODEL` value that selects the offline demo model. */
 export const OFFLINE_KEYWORD = "offline";
-
-/** Environment variables as `process.env` holds them. */
-export type Env = Readonly<Record<string, string | undefined>>;
-
-/** Which model the workbook runs on, and why. `source` is the string handed to transformers.js. */
-export type ModelChoice =
-  | {
-      kind: "hub";
-      id: string;
-      source: string;
-      /** True for the course's checkpoint chosen by default: only then may loading fall back to the demo model. */
-      isDefault: boolean;
-      /** True when HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE forbid downloads: the files must already be cached. */
-      offline: boolean;
-      endpoint: string;
-      /** Where downloaded files are cached: `build/hf-cache`, or `WORKBOOK_HF_CACHE` (see `hubCacheDir`). */
-      cacheDir: string;
-      reason: string;
-    }
-  | {
-      kind: "demo";
-      name: string;
-      dir: string;
-      source: string;
-      reason: string;
-      /** Set when the demo model stands in for the default checkpoint because the Hub could not be reached. */
-      hubProblem?: string;
-    }
-  | { kind: "directory"; dir: string; source: string; reason: string };
 
 const TRUTHY = new Set(["1", "true", "yes", "on"]);
 

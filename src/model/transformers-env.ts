@@ -1,5 +1,5 @@
 import { env } from "@huggingface/transformers";
-import type { ModelChoice } from "./select";
+import type { ModelChoice } from "./choice";
 import { hubCacheDir, modelsDir } from "./paths";
 
 /**

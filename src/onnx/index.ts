@@ -12,5 +12,8 @@ export { FAMILY_NAMES, type HeadFamily, type HeadNames, type ModelConfigHint } f
 export { erf, gelu, activationFunction, type HeadActivation, type GeluApproximation } from "./activation";
 export { exposeTensors, exposeSoftmaxInput, type SoftmaxInput } from "./expose";
 export { OnnxReadError, GraphStructureError, AmbiguousStructureError, HEAD_STEP_UNSHOWN, type StopPoint } from "./errors";
-export { resolveModelFile, type OnnxDtype } from "./load";
+export { resolveModelFile, type ModelDtype } from "./load";
 export { prepareFeeds, type ModelFeeds } from "./session";
+export { appendSoftmax, type AppendSoftmaxOptions, type SoftmaxAppended } from "./append-softmax";
+export { graphEnding, type OutputSource } from "./graph-ending";
+export { openOnnxModel, type OnnxModel } from "./run";

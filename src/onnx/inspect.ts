@@ -10,7 +10,7 @@ import type { HeadActivation } from "./activation";
 import type { HeadFamily, HeadNames, ModelConfigHint } from "./family";
 import { isQuantizedHead, readHeadWeights, type HeadWeights, type LinearSource } from "./head";
 import type { LayerNormKind } from "./layer-norm";
-import { decodeModelBytes, readModelBytes, resolveModelFile, type OnnxDtype } from "./load";
+import { decodeModelBytes, readModelBytes, resolveModelFile, type ModelDtype } from "./load";
 import { ModelIndex, type NodeRef } from "./model-index";
 import { describeRef, type TensorRef } from "./refs";
 import { externalDataFor, openSession, prepareFeeds, toTensor, type ModelFeeds, type SessionOptions } from "./session";
@@ -20,7 +20,7 @@ import { toNumber } from "./tensor-data";
 /** Options for `inspectModel`. */
 export interface InspectOptions {
   /** Which file to take when the path is a model folder (`onnx/model{suffix}.onnx`); default fp32. */
-  readonly dtype?: OnnxDtype;
+  readonly dtype?: ModelDtype;
   /** The graph output holding the logits; default `logits`. */
   readonly logits?: string;
   /** Passed to onnxruntime-node's `InferenceSession.create`. */

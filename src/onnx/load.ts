@@ -13,11 +13,16 @@ const MODEL_FIELDS: Record<number, string> = {
 /** File-name suffixes transformers.js uses for each dtype (`onnx/model{suffix}.onnx`). */
 export const DTYPE_SUFFIX = { fp32: "", fp16: "_fp16", q8: "_quantized", int8: "_int8", uint8: "_uint8", q4: "_q4", q4f16: "_q4f16", bnb4: "_bnb4" } as const;
 
-/** A dtype transformers.js can load, named as it names them. */
-export type OnnxDtype = keyof typeof DTYPE_SUFFIX;
+/** Which weights of a checkpoint to run, named as transformers.js's `dtype` option names them ("fp32", "q8", …). */
+export type ModelDtype = keyof typeof DTYPE_SUFFIX;
+
+/** Where transformers.js looks for a dtype's ONNX file inside a model directory: `onnx/model{suffix}.onnx`. */
+export function onnxFileName(dtype: ModelDtype): string {
+  return `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+}
 
 /** The .onnx file for a path: the path itself if it is a file, else `<dir>/onnx/model{suffix}.onnx` as transformers.js lays models out. */
-export function resolveModelFile(path: string, dtype: OnnxDtype = "fp32"): string {
+export function resolveModelFile(path: string, dtype: ModelDtype = "fp32"): string {
   if (!existsSync(path)) throw new OnnxReadError(`Cannot read the ONNX model: '${path}' does not exist. Pass the path of a .onnx file or of a model folder.`, path);
   if (!statSync(path).isDirectory()) return path;
   const file = `model${DTYPE_SUFFIX[dtype]}.onnx`;

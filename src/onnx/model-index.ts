@@ -7,7 +7,10 @@ export const FIELD = {
   modelGraph: 7,
   graphNode: 1,
   graphOutput: 12,
+  graphValueInfo: 13,
+  nodeInput: 1,
   nodeOutput: 2,
+  valueInfoName: 1,
   nodeAttribute: 5,
   attributeGraph: 6,
 } as const;

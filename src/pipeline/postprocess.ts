@@ -9,10 +9,10 @@ export interface LabelScore {
 
 /** Options of `toPipelineOutput`, named as the pipeline names them. */
 export interface PipelineOutputOptions {
-  /** How many labels per row; `null` means all of them. Default 1. */
-  topK?: number | null;
-  /** `multi_label_classification` applies sigmoid instead of softmax, as transformers.js does. */
-  problemType?: string;
+  /** How many labels per row, as the pipeline's `top_k`; `null` means all of them. Default 1. */
+  top_k?: number | null;
+  /** The config's `problem_type`: `multi_label_classification` applies sigmoid instead of softmax, as transformers.js does. */
+  problem_type?: string;
   /** Expected number of rows (e.g. the number of input texts); checked against the logits. */
   expectedRows?: number;
 }
@@ -33,11 +33,11 @@ export function toPipelineOutput(logits: TensorLike, id2label: Id2Label, options
   if (options.expectedRows !== undefined && options.expectedRows !== rows) {
     throw new RangeError(`logits have ${rows} rows but ${options.expectedRows} were expected (one per input text)`);
   }
-  const topK = options.topK === undefined ? 1 : options.topK === null ? labels : options.topK;
+  const topK = options.top_k === undefined ? 1 : options.top_k === null ? labels : options.top_k;
   if (!Number.isInteger(topK) || topK < 1) {
-    throw new RangeError(`topK must be a positive integer or null (all labels); got ${String(options.topK)}`);
+    throw new RangeError(`top_k must be a positive integer or null (all labels); got ${String(options.top_k)}`);
   }
-  const probabilities = options.problemType === "multi_label_classification" ? sigmoid(logits) : softmax(logits);
+  const probabilities = options.problem_type === "multi_label_classification" ? sigmoid(logits) : softmax(logits);
   const perRow: LabelScore[][] = [];
   for (let r = 0; r < rows; r++) {
     const scored = Array.from({ length: labels }, (_, i) => ({ i, score: Number(probabilities.data[r * labels + i]) }));

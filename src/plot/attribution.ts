@@ -23,7 +23,7 @@ export interface AttributionTextOptions {
 const UP = [33, 102, 172]; // blue
 const DOWN = [214, 96, 77]; // red, told apart from blue without colour vision by the +/− in each tooltip and in the text
 
-function checkRows(rows: readonly AttributionRow[]): void {
+function assertRows(rows: readonly AttributionRow[]): void {
   if (!Array.isArray(rows) || rows.length === 0) throw new RangeError("rows must be a non-empty array of { label, tokens, scores }");
   rows.forEach((row, r) => {
     if (!Array.isArray(row.tokens) || !Array.isArray(row.scores) || row.tokens.length !== row.scores.length) {
@@ -55,7 +55,7 @@ function wrap(words: readonly string[], width: number, indent: string): string[]
 
 /** Coloured-text HTML (every token and label escaped) and a plain-text version (token(+0.42) …, lines ≤ 100 chars). */
 export function attributionText(rows: readonly AttributionRow[], options: AttributionTextOptions = {}): { html: string; text: string } {
-  checkRows(rows);
+  assertRows(rows);
   const largest = Math.max(1e-12, ...rows.flatMap((row) => row.scores.filter((v): v is number => v !== null).map(Math.abs)));
   const scale = options.scale ?? largest;
   if (!(scale > 0)) throw new RangeError(`scale must be a positive number; got ${scale}`);

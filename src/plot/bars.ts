@@ -1,6 +1,7 @@
 import type { Data } from "plotly.js";
-import { labelledAxis, plotlyText, positions, templateText, titleOf, type Figure } from "./figure";
-import { checkLabels, toMatrix, type NumericMatrix } from "./validate";
+import { labelledAxis, positions, titleOf, type Figure } from "./figure";
+import { plotlyText, templateText } from "./escape";
+import { validateLabels, toMatrix, type NumericMatrix } from "./validate";
 
 /** Options for `probabilityBars`. */
 export interface ProbabilityBarsOptions {
@@ -15,8 +16,8 @@ export function probabilityBars(
   options: ProbabilityBarsOptions = {},
 ): Figure {
   const rows = toMatrix(probabilities, "probabilities");
-  const sentenceLabels = checkLabels(sentences, "sentences", rows.length, "the rows of probabilities");
-  const classLabels = checkLabels(labels, "labels", rows[0].length, "the columns of probabilities");
+  const sentenceLabels = validateLabels(sentences, "sentences", rows.length, "the rows of probabilities");
+  const classLabels = validateLabels(labels, "labels", rows[0].length, "the columns of probabilities");
   const hoverSentences = sentenceLabels.map((s) => plotlyText(s));
   const data: Data[] = classLabels.map((label, c) => ({
     type: "bar",

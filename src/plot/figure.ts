@@ -1,4 +1,5 @@
 import type { Config, Data, Layout } from "plotly.js";
+import { plotlyText } from "./escape";
 
 /** One Plotly animation frame: new values for some traces, which sliders and buttons switch to without a kernel. */
 export interface FigureFrame {
@@ -16,19 +17,6 @@ export interface Figure {
   config?: Partial<Config>;
   /** Animation frames, for figures whose sliders switch between precomputed states. */
   frames?: FigureFrame[];
-}
-
-/** Plotly draws a small subset of HTML inside labels (`<b>`, `<br>`, `<a>`); escaping keeps tokens like `<br>` as literal text. */
-export function plotlyText(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/**
- * Text placed inside a Plotly hovertemplate: escaped like plotlyText, and with a zero-width space after every `%`
- * so that a label such as "%{y}" is shown as written instead of being filled in as a template variable.
- */
-export function templateText(text: string): string {
-  return plotlyText(text).replace(/%/g, "%\u200b");
 }
 
 /** Shortens a long label for an axis tick (the full text stays in the hover). */

@@ -2,8 +2,9 @@
 // slider swaps the heatmap's values (method "update"), so choosing a head needs no kernel: it works in
 // the static book and in Jupyter alike.
 import type { Data, Layout } from "plotly.js";
-import { labelledAxis, plotlyText, positions, type Figure } from "./figure";
-import { checkLabels } from "./validate";
+import { labelledAxis, positions, type Figure } from "./figure";
+import { plotlyText } from "./escape";
+import { validateLabels } from "./validate";
 import type { TensorLike } from "../tensor/types";
 
 /** Options for `headView`. */
@@ -39,7 +40,7 @@ export function headView(attentions: readonly TensorLike[], tokens: readonly str
   });
   const s = options.sentence ?? 0;
   if (!Number.isInteger(s) || s < 0 || s >= batch) throw new RangeError(`sentence ${s} is not in the batch of ${batch} (0..${batch - 1})`);
-  const names = checkLabels(tokens, "tokens", seq, "the attention maps' sequence positions");
+  const names = validateLabels(tokens, "tokens", seq, "the attention maps' sequence positions");
   const [startBlock, startHead] = options.start ?? [0, 0];
   if (!(startBlock >= 0 && startBlock < attentions.length && startHead >= 0 && startHead < heads)) {
     throw new RangeError(`start [${startBlock}, ${startHead}] is not a head: blocks 0..${attentions.length - 1}, heads 0..${heads - 1}`);

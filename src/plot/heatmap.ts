@@ -1,6 +1,7 @@
 import type { ColorScale, Data, Layout } from "plotly.js";
-import { labelledAxis, plotlyText, positions, templateText, titleOf, type Figure } from "./figure";
-import { checkLabels, toMatrix, type NumericMatrix } from "./validate";
+import { labelledAxis, positions, titleOf, type Figure } from "./figure";
+import { plotlyText, templateText } from "./escape";
+import { validateLabels, toMatrix, type NumericMatrix } from "./validate";
 
 /** Options for `heatmap`: labels are optional per axis (without them the axis shows indices). */
 export interface HeatmapOptions {
@@ -29,8 +30,8 @@ function axisFor(labels: string[] | undefined, title: string | undefined): Parti
 /** A heatmap of a [rows, columns] matrix with optional row and column labels; repeated labels stay separate cells. */
 export function heatmap(values: NumericMatrix, options: HeatmapOptions = {}): Figure {
   const z = toMatrix(values, "values");
-  const rowLabels = options.rowLabels && checkLabels(options.rowLabels, "rowLabels", z.length, "the rows of values");
-  const columnLabels = options.columnLabels && checkLabels(options.columnLabels, "columnLabels", z[0].length, "the columns of values");
+  const rowLabels = options.rowLabels && validateLabels(options.rowLabels, "rowLabels", z.length, "the rows of values");
+  const columnLabels = options.columnLabels && validateLabels(options.columnLabels, "columnLabels", z[0].length, "the columns of values");
   const rowName = (i: number) => plotlyText(rowLabels ? `${rowLabels[i]} (#${i})` : `row ${i}`);
   const columnName = (j: number) => plotlyText(columnLabels ? `${columnLabels[j]} (#${j})` : `column ${j}`);
   const hover = z.map((row, i) => row.map((_, j) => `${rowName(i)} → ${columnName(j)}`));
@@ -68,8 +69,8 @@ export interface AttentionHeatmapOptions {
 /** Attention weights of one head as a tokens × tokens heatmap: row i shows where token i looks (each row sums to 1). */
 export function attentionHeatmap(weights: NumericMatrix, tokens: readonly string[], options: AttentionHeatmapOptions = {}): Figure {
   const z = toMatrix(weights, "weights");
-  checkLabels(tokens, "tokens", z.length, "the rows of weights");
-  checkLabels(tokens, "tokens", z[0].length, "the columns of weights");
+  validateLabels(tokens, "tokens", z.length, "the rows of weights");
+  validateLabels(tokens, "tokens", z[0].length, "the columns of weights");
   return heatmap(z, {
     rowLabels: tokens,
     columnLabels: tokens,
@@ -94,7 +95,7 @@ export interface HiddenStateHeatmapOptions {
 /** Hidden states as a tokens × dimensions heatmap on a diverging scale centred at 0. `hidden` is [tokens, dims] (or [1, tokens, dims]). */
 export function hiddenStateHeatmap(hidden: NumericMatrix, tokens: readonly string[], options: HiddenStateHeatmapOptions = {}): Figure {
   let z = toMatrix(hidden, "hidden");
-  checkLabels(tokens, "tokens", z.length, "the rows of hidden");
+  validateLabels(tokens, "tokens", z.length, "the rows of hidden");
   if (options.maxDims !== undefined) {
     if (!Number.isInteger(options.maxDims) || options.maxDims < 1) throw new RangeError(`options.maxDims must be a positive integer; got ${options.maxDims}`);
     z = z.map((row) => row.slice(0, options.maxDims));

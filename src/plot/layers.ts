@@ -1,7 +1,8 @@
 import type { Data } from "plotly.js";
-import { labelledAxis, plotlyText, positions, templateText, titleOf, type Figure } from "./figure";
+import { labelledAxis, positions, titleOf, type Figure } from "./figure";
+import { plotlyText, templateText } from "./escape";
 import { heatmap } from "./heatmap";
-import { checkLabels, toMatrix, type NumericMatrix } from "./validate";
+import { validateLabels, toMatrix, type NumericMatrix } from "./validate";
 
 /** Options shared by the across-layers figures. `values` is [layers, series] (e.g. one column per token). */
 export interface LayerFigureOptions {
@@ -16,13 +17,13 @@ export interface LayerFigureOptions {
 
 /** Default layer names, or the given ones after checking their count. */
 function layerNames(options: LayerFigureOptions, layers: number): string[] {
-  return options.layerLabels ? checkLabels(options.layerLabels, "options.layerLabels", layers, "the rows of values") : positions(layers).map(String);
+  return options.layerLabels ? validateLabels(options.layerLabels, "options.layerLabels", layers, "the rows of values") : positions(layers).map(String);
 }
 
 /** A value across layers as lines, one per series (token); x is the layer. */
 export function layerLines(values: NumericMatrix, options: LayerFigureOptions): Figure {
   const z = toMatrix(values, "values");
-  const series = checkLabels(options.series, "options.series", z[0].length, "the columns of values");
+  const series = validateLabels(options.series, "options.series", z[0].length, "the columns of values");
   const layers = layerNames(options, z.length);
   const valueName = plotlyText(options.valueName ?? "value");
   // Position-prefixed names keep two `[PAD]` lines apart in the legend and the hover.
@@ -48,7 +49,7 @@ export function layerLines(values: NumericMatrix, options: LayerFigureOptions): 
 /** A value across layers as a heatmap: layers bottom to top, series (tokens) left to right. */
 export function layerHeatmap(values: NumericMatrix, options: LayerFigureOptions): Figure {
   const z = toMatrix(values, "values");
-  checkLabels(options.series, "options.series", z[0].length, "the columns of values");
+  validateLabels(options.series, "options.series", z[0].length, "the columns of values");
   return heatmap(z, {
     rowLabels: layerNames(options, z.length),
     columnLabels: options.series,

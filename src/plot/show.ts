@@ -67,11 +67,6 @@ export function show(figure: Figure, options: ShowOptions = {}): void {
   if (target === "jupyter" && includePlotly) plotlySent = true;
 }
 
-/** Shows trusted HTML (escape any user text first), with a text fallback for consoles. */
-export function showHtml(html: string, plain = "(HTML output: open this notebook in Jupyter to see it)"): void {
-  displayBundle({ "text/html": html, "text/plain": plain });
-}
-
 /** A table cell's display text. */
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";

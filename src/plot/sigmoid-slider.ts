@@ -4,7 +4,8 @@
 // are visible, the difference frames move every temperature's marker. The two sliders thus stay
 // independent: moving one never forgets where the other is.
 import type { Data, Layout } from "plotly.js";
-import { plotlyText, type Figure, type FigureFrame } from "./figure";
+import { type Figure, type FigureFrame } from "./figure";
+import { plotlyText } from "./escape";
 
 /** Options for `sigmoidSlider`. */
 export interface SigmoidSliderOptions {
@@ -24,7 +25,7 @@ export function logistic(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
-function checkValues(values: readonly number[], name: string, positive: boolean): number[] {
+function validateValues(values: readonly number[], name: string, positive: boolean): number[] {
   if (!Array.isArray(values) || values.length === 0) throw new RangeError(`${name} must be a non-empty array of numbers`);
   values.forEach((v, i) => {
     if (!Number.isFinite(v) || (positive && !(v > 0))) throw new RangeError(`${name}[${i}] is ${String(v)}; expected a finite${positive ? " positive" : ""} number`);
@@ -38,10 +39,10 @@ export const temperatureFrame = (j: number) => `temperature ${j}`;
 
 /** The σ((z₁ − z₀)/T) figure with a slider over z₁ − z₀ and one over T, built from Plotly frames. */
 export function sigmoidSlider(options: SigmoidSliderOptions = {}): Figure {
-  const ds = checkValues(options.differences ?? Array.from({ length: 33 }, (_, i) => -8 + i * 0.5), "differences", false);
-  const ts = checkValues(options.temperatures ?? [0.25, 0.5, 1, 2, 4], "temperatures", true);
+  const ds = validateValues(options.differences ?? Array.from({ length: 33 }, (_, i) => -8 + i * 0.5), "differences", false);
+  const ts = validateValues(options.temperatures ?? [0.25, 0.5, 1, 2, 4], "temperatures", true);
   const marks = options.marks ?? [];
-  marks.forEach((m, i) => checkValues([m.difference], `marks[${i}].difference`, false));
+  marks.forEach((m, i) => validateValues([m.difference], `marks[${i}].difference`, false));
   const positive = options.positive ?? "POSITIVE";
   const lo = Math.min(...ds, ...marks.map((m) => m.difference));
   const hi = Math.max(...ds, ...marks.map((m) => m.difference));

@@ -1,8 +1,8 @@
 import type { Data } from "plotly.js";
-import { escapeHtml } from "./escape";
-import { plotlyText, titleOf, type Figure } from "./figure";
+import { escapeHtml, plotlyText } from "./escape";
+import { titleOf, type Figure } from "./figure";
 import { textTable } from "./text";
-import { checkLabels, toVector, type NumericVector } from "./validate";
+import { validateLabels, toVector, type NumericVector } from "./validate";
 
 /** One token of a tokenized sentence: what the tokenizer produced at this position. */
 export interface TokenRow {
@@ -16,14 +16,14 @@ export interface TokenRow {
 /** Zips tokens, input ids and an attention mask (default: all 1) into rows, checking the lengths agree. */
 export function tokenRows(tokens: readonly string[], inputIds: NumericVector, attentionMask?: NumericVector): TokenRow[] {
   const ids = toVector(inputIds, "inputIds");
-  const names = checkLabels(tokens, "tokens", ids.length, "the inputIds");
+  const names = validateLabels(tokens, "tokens", ids.length, "the inputIds");
   const mask = attentionMask === undefined ? ids.map(() => 1) : toVector(attentionMask, "attentionMask");
   if (mask.length !== ids.length) throw new RangeError(`attentionMask has ${mask.length} entries but inputIds has ${ids.length}; they must match one to one`);
   return names.map((token, position) => ({ position, token, id: ids[position], attentionMask: mask[position] }));
 }
 
 /** Throws unless `rows` is a non-empty array of token rows. */
-function checkRows(rows: readonly TokenRow[]): void {
+function assertRows(rows: readonly TokenRow[]): void {
   if (!Array.isArray(rows) || rows.length === 0) throw new RangeError("rows must be a non-empty array of token rows; build them with tokenRows(tokens, inputIds, attentionMask)");
   rows.forEach((row, i) => {
     if (typeof row?.token !== "string") throw new TypeError(`rows[${i}].token must be a string`);
@@ -35,7 +35,7 @@ const maskText = (row: TokenRow) => (isPadding(row) ? "0 (padding)" : String(row
 
 /** The token table as a Plotly table figure; padding rows are greyed and labelled. */
 export function tokenTable(rows: readonly TokenRow[], options: { title?: string } = {}): Figure {
-  checkRows(rows);
+  assertRows(rows);
   const fill = rows.map((row) => (isPadding(row) ? "#e6e6e6" : "white"));
   const font = rows.map((row) => (isPadding(row) ? "#777777" : "#222222"));
   const table: Data = {
@@ -62,7 +62,7 @@ export function tokenTable(rows: readonly TokenRow[], options: { title?: string 
 
 /** The token table as an HTML string (inline styles, so it looks the same in any notebook front end); every token is escaped. */
 export function tokenTableHtml(rows: readonly TokenRow[]): string {
-  checkRows(rows);
+  assertRows(rows);
   const cell = "padding:2px 10px;border-bottom:1px solid #ddd;text-align:left";
   const body = rows.map((row) => {
     const style = isPadding(row) ? ` class="padding" style="background:#e6e6e6;color:#777"` : "";
@@ -75,6 +75,6 @@ export function tokenTableHtml(rows: readonly TokenRow[]): string {
 
 /** The token table as fixed-width text; padding rows say so in the mask column. */
 export function tokenTableText(rows: readonly TokenRow[]): string {
-  checkRows(rows);
+  assertRows(rows);
   return textTable(["#", "token", "id", "attention mask"], rows.map((row) => [String(row.position), JSON.stringify(row.token), String(row.id), maskText(row)]));
 }

@@ -74,7 +74,7 @@ export function toVector(value: NumericVector, argName: string): number[] {
 }
 
 /** Throws unless `labels` is an array of exactly `expected` strings; `what` names the size it must match, e.g. "the rows of weights". */
-export function checkLabels(labels: readonly string[], argName: string, expected: number, what: string): string[] {
+export function validateLabels(labels: readonly string[], argName: string, expected: number, what: string): string[] {
   if (!Array.isArray(labels)) throw new TypeError(`${argName} must be an array of strings; got ${labels === null ? "null" : typeof labels}`);
   if (labels.length !== expected) {
     throw new RangeError(`${argName} has ${labels.length} entries but ${what} number ${expected}; they must match one to one`);

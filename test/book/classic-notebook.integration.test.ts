@@ -1,16 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PYTHON, startJupyterServer } from "../helpers/jupyter-server";
 import { chromiumMissing, launchBrowser } from "./browser";
 
 // Item 6 of issue 6: the classic Jupyter Notebook UI (Debian's jupyter-notebook), driven cell by cell in Chromium.
 const root = path.resolve(__dirname, "..", "..");
-const PYTHON = "/usr/bin/python3";
 const HOSTILE = "<img src=x onerror=alert(1)>";
 
 function whyNotRunnable(): string | undefined {
@@ -25,75 +23,22 @@ function whyNotRunnable(): string | undefined {
 const skip = whyNotRunnable();
 if (skip) console.log(`# skipping classic Notebook UI test: ${skip}`);
 
-/** A free loopback port (bound then released, as jupyter_client picks kernel ports). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    }).on("error", reject);
-  });
-}
-
-/** Polls the server's API until it answers, or fails with the server's output. */
-async function waitForServer(base: string, token: string, server: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`jupyter notebook exited with ${server.exitCode}:\n${output()}`);
-    try {
-      if ((await fetch(`${base}/api/status`, { headers: { Authorization: `token ${token}` } })).ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`jupyter notebook did not answer within 60 s:\n${output()}`);
-}
-
-/** Shuts down every kernel through the REST API (they run in their own sessions), then the server itself. */
-async function stopServer(base: string, token: string, server: ChildProcess): Promise<void> {
-  const headers = { Authorization: `token ${token}` };
-  try {
-    const kernels = (await (await fetch(`${base}/api/kernels`, { headers })).json()) as { id: string }[];
-    for (const kernel of kernels) await fetch(`${base}/api/kernels/${kernel.id}`, { method: "DELETE", headers });
-  } catch { /* the server is already gone */ }
-  if (server.exitCode === null) {
-    const exited = new Promise((r) => server.once("exit", r));
-    server.kill("SIGTERM");
-    const timer = setTimeout(() => server.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
 test("classic Notebook: run all cells from the UI, the figure draws, the token table is inert, no cell shows an error", { skip, timeout: 180_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "classic-notebook-"));
-  const prefix = path.join(dir, "prefix");
-  const register = spawnSync("npm", ["run", "--silent", "kernel", "--", "--prefix", prefix], { cwd: root, encoding: "utf8" });
-  assert.equal(register.status, 0, register.stderr);
-
   // A copy outside the repo (the UI autosaves), importing the built helper by absolute path.
   const notebookDir = path.join(dir, "notebooks");
   fs.mkdirSync(notebookDir);
   const source = fs.readFileSync(path.join(root, "test", "book", "show-smoke.ipynb"), "utf8");
   fs.writeFileSync(path.join(notebookDir, "smoke.ipynb"), source.replace(/\\"\.\.\/\.\.\/dist\\"/g, JSON.stringify(JSON.stringify(path.join(root, "dist"))).slice(1, -1)));
 
-  const token = randomBytes(24).toString("hex");
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    JUPYTER_PATH: path.join(prefix, "share", "jupyter"),
-    JUPYTER_CONFIG_DIR: path.join(dir, "config"),
-    JUPYTER_DATA_DIR: path.join(dir, "data"),
-    JUPYTER_RUNTIME_DIR: path.join(dir, "runtime"),
-  };
-  const server = spawn(PYTHON, ["-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
-    `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let serverOutput = "";
-  server.stdout!.on("data", (d) => { serverOutput += d; });
-  server.stderr!.on("data", (d) => { serverOutput += d; });
+  const server = await startJupyterServer({
+    module: "notebook",
+    scratch: dir,
+    args: (port, token) => ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`],
+  });
+  const { base, port, token } = server;
   const browser = await launchBrowser();
   try {
-    await waitForServer(base, token, server, () => serverOutput);
     const page = await browser.context.newPage();
     const dialogs: string[] = [];
     const pageErrors: string[] = [];
@@ -127,7 +72,7 @@ test("classic Notebook: run all cells from the UI, the figure draws, the token t
     assert.deepEqual(offHost, []);
   } finally {
     await browser.close();
-    await stopServer(base, token, server);
+    await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -93,8 +93,11 @@ test("every page names the model behind its outputs", async () => {
 
 test("the runner's metadata.workbook.model wins over output lines; a notebook that says nothing is marked unknown", () => {
   const notebook = cleanCourse()["01-softmax"] as never as Parameters<typeof detectModel>[0];
-  notebook.metadata.workbook = { model: { id: "Xenova/some-other-model", kind: "hub" } };
-  assert.deepEqual(detectModel(notebook), { text: "Xenova/some-other-model", kind: "checkpoint", source: "metadata" });
+  const banner = "Model: Xenova/some-other-model (Hugging Face Hub; WORKBOOK_MODEL=Xenova/some-other-model)";
+  notebook.metadata.workbook = { model: { kind: "hub", name: "Xenova/some-other-model", source: "Xenova/some-other-model", banner } };
+  assert.deepEqual(detectModel(notebook), { text: banner, kind: "checkpoint", source: "metadata" });
+  notebook.metadata.workbook = { model: { kind: "demo", name: "distilbert-sst2-demo", source: "build/models/distilbert-sst2-demo", banner: "Model: x" } };
+  assert.equal(detectModel(notebook).kind, "demo", "the recorded kind decides, not the banner's wording");
   assert.equal(detectModel({ cells: [], metadata: {}, nbformat: 4 }).kind, "unknown");
 });
 

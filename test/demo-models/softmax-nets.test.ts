@@ -8,7 +8,7 @@ import {
   buildGlyphGraph, GLYPH_CLASSES, GLYPH_SIZE, glyphDataset, glyphStrokes, glyphTemplates, SOFTMAX_NET_FILES, SOFTMAX_NETS_DEMO_MODEL_NAME,
   softmaxNetsDemoModel, type SoftmaxNetConfig,
 } from "../../src/demo-models/softmax-nets";
-import { appendSoftmax, graphEnding } from "../../src/logits";
+import { appendSoftmax, graphEnding } from "../../src";
 
 import { exposeSoftmaxInput, GraphStructureError } from "../../src/onnx";
 import { demoModel } from "../helpers/demo-model";

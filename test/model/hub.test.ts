@@ -30,14 +30,14 @@ after(async () => {
 });
 
 test("a Hub id is downloaded into build/hf-cache and runs like the local demo model", async () => {
-  const hub = await loadSentimentModel({ env: { WORKBOOK_MODEL: SERVED_ID, HF_ENDPOINT: endpoint }, onnxFiles: ["quantized"] });
+  const hub = await loadSentimentModel({ env: { WORKBOOK_MODEL: SERVED_ID, HF_ENDPOINT: endpoint }, onnxFiles: ["q8"] });
   assert.equal(hub.choice.kind, "hub");
   assert.ok(requests.some((r) => r.endsWith("/onnx/model.onnx")), "the model was fetched from the endpoint");
   for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_quantized.onnx"]) {
     assert.ok(fs.existsSync(path.join(cacheOfTests, "served-demo", file)), `${file} is cached in build/hf-cache`);
   }
   assert.equal(hub.onnxPath("fp32"), path.join(cacheOfTests, "served-demo", "onnx", "model.onnx"));
-  assert.equal(hub.onnxPath("quantized"), path.join(cacheOfTests, "served-demo", "onnx", "model_quantized.onnx"));
+  assert.equal(hub.onnxPath("q8"), path.join(cacheOfTests, "served-demo", "onnx", "model_quantized.onnx"));
   assert.match(hub.banner.replace(/\n/g, " "), /^Model: workbook-test\/served-demo \(Hugging Face Hub; WORKBOOK_MODEL=workbook-test\/served-demo\): numbers will differ/);
   const local = await loadSentimentModel({ env: { WORKBOOK_MODEL: "offline" } });
   assert.deepEqual(await hub.classifier(SENTENCES), await local.classifier(SENTENCES));

@@ -46,7 +46,7 @@ test("WORKBOOK_MODEL=offline loads the demo model with fp32 weights, its labels 
   assert.deepEqual(loaded.id2label, { 0: "NEGATIVE", 1: "POSITIVE" });
   assert.equal((loaded.config as unknown as { model_type: string }).model_type, "distilbert");
   assert.equal(loaded.onnxPath("fp32"), path.join(modelDir, "onnx", "model.onnx"));
-  assert.equal(loaded.onnxPath("quantized"), path.join(modelDir, "onnx", "model_quantized.onnx"));
+  assert.equal(loaded.onnxPath("q8"), path.join(modelDir, "onnx", "model_quantized.onnx"));
   assert.match(loaded.banner.replace(/\n/g, " "), /^Model: offline demo model distilbert-sst2-demo .*differ from the course\.$/);
   assert.ok(loaded.banner.split("\n").every((line) => line.length <= 100), "the banner's lines fit a notebook's 100 columns");
   assert.equal(allowRemoteAfterLoad, false, "offline means no downloads");
@@ -88,7 +88,7 @@ test("pipeline(), AutoTokenizer + AutoModelForSequenceClassification, a raw Infe
 test("dtype q8 runs onnx/model_quantized.onnx", async () => {
   const quantized = await loadSentimentModel({ env: OFFLINE, dtype: "q8" });
   const inputs = quantized.tokenizer(SENTENCES, { padding: true, truncation: true });
-  const session = await ort.InferenceSession.create(quantized.onnxPath("quantized"));
+  const session = await ort.InferenceSession.create(quantized.onnxPath("q8"));
   const feed = (t: Tensor) => new ort.Tensor("int64", t.data as BigInt64Array, t.dims);
   const raw = await session.run({ input_ids: feed(inputs.input_ids), attention_mask: feed(inputs.attention_mask) });
   close(rows((await quantized.model(inputs)).logits), [0, 1].map((i) => Array.from(raw.logits.data as Float32Array).slice(2 * i, 2 * i + 2)), 1e-6, "q8 logits");
@@ -116,11 +116,11 @@ test("a directory missing tokenizer.json or onnx/model.onnx is refused, naming i
     error.message.includes("WORKBOOK_MODEL=offline"));
 });
 
-test("a directory without the quantized file loads fp32 but onnxPath('quantized') explains what is missing", async () => {
+test("a directory without the quantized file loads fp32 but onnxPath('q8') explains what is missing", async () => {
   const dir = copyOfDemoModel("no-quantized");
   fs.rmSync(path.join(dir, "onnx", "model_quantized.onnx"));
   const partial = await loadSentimentModel({ env: { WORKBOOK_MODEL: dir } });
-  assert.throws(() => partial.onnxPath("quantized"), new RegExp(`No quantized ONNX file at ${path.join(dir, "onnx", "model_quantized.onnx")}`));
+  assert.throws(() => partial.onnxPath("q8"), new RegExp(`No q8 ONNX file at ${path.join(dir, "onnx", "model_quantized.onnx")}`));
   await assert.rejects(loadSentimentModel({ env: { WORKBOOK_MODEL: dir }, dtype: "q8" }), /is missing onnx\/model_quantized.onnx/);
   await partial.model.dispose();
 });

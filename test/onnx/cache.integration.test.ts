@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clearInspectCache, inspectCacheSize, inspectModel } from "../../src/onnx";
-import { buildLookalike } from "../../src/onnx/lookalike";
+import { buildLookalike } from "../helpers/lookalike";
 
 function modelFolder(): { dir: string; fp32: string; q8: string } {
   const dir = mkdtempSync(join(tmpdir(), "inspect-cache-"));

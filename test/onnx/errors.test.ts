@@ -7,7 +7,7 @@ import {
   AmbiguousStructureError, exposeTensors, GraphStructureError, inspectModel, inspectModelBytes, OnnxReadError,
 } from "../../src/onnx";
 import { GraphBuilder, tensorProto } from "../../src/onnx/graph-builder";
-import { buildLookalike } from "../../src/onnx/lookalike";
+import { buildLookalike } from "../helpers/lookalike";
 import { decodeModel, encodeModel, onnx } from "../../src/onnx/proto";
 
 const H = 4;

@@ -4,7 +4,7 @@ import * as ort from "onnxruntime-node";
 import { exposeSoftmaxInput, exposeTensors, GraphStructureError, AmbiguousStructureError } from "../../src/onnx";
 import { exposeRefs } from "../../src/onnx/expose";
 import { GraphBuilder } from "../../src/onnx/graph-builder";
-import { buildLookalike } from "../../src/onnx/lookalike";
+import { buildLookalike } from "../helpers/lookalike";
 import { FIELD, ModelIndex } from "../../src/onnx/model-index";
 import { decodeModel, encodeModel, onnx } from "../../src/onnx/proto";
 import { pairRefs, tensorRef } from "../../src/onnx/refs";

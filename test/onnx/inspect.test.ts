@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type * as ort from "onnxruntime-node";
 import { inspectModelBytes, quantizedHeadErrorBound, recomputeHead, type InspectedModel } from "../../src/onnx";
-import { buildLookalike, SMALL_LOOKALIKE, type LookalikeConfig } from "../../src/onnx/lookalike";
+import { buildLookalike, SMALL_LOOKALIKE, type LookalikeConfig } from "../helpers/lookalike";
 import { tensorToFloat32 } from "../../src/onnx/tensor-data";
 import { anonymise, branchFlag, maxAbsDiff, numbers, runPlain, smallFeeds } from "./helpers";
 

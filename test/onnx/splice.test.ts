@@ -5,7 +5,7 @@ import { FIELD } from "../../src/onnx/model-index";
 import { decodeModel, onnx } from "../../src/onnx/proto";
 import { appendToMessages } from "../../src/onnx/splice";
 import { encodeVarint, lengthDelimitedField, readFields, readVarint, stringField, WireFormatError } from "../../src/onnx/wire";
-import { buildLookalike } from "../../src/onnx/lookalike";
+import { buildLookalike } from "../helpers/lookalike";
 
 test("varints round-trip for every integer up to 2^53", () => {
   fc.assert(fc.property(fc.maxSafeNat(), (n) => {

@@ -15,8 +15,8 @@ test("top 1 gives one flat {label, score} per row, as the pipeline does for a ba
   assert.ok(Math.abs(second.score - expSoftmax(4.1692, -3.3464)) < 1e-6);
 });
 
-test("topK null gives every label per row, best first", () => {
-  const out = toPipelineOutput(logits, id2label, { topK: null }) as { label: string; score: number }[][];
+test("top_k null gives every label per row, best first", () => {
+  const out = toPipelineOutput(logits, id2label, { top_k: null }) as { label: string; score: number }[][];
   assert.equal(out.length, 2);
   assert.deepEqual(out[0].map((o) => o.label), ["POSITIVE", "NEGATIVE"]);
   assert.ok(Math.abs(out[0][0].score + out[0][1].score - 1) < 1e-6);
@@ -28,7 +28,7 @@ test("a label missing from id2label is named LABEL_i", () => {
 });
 
 test("multi-label classification uses sigmoid, like transformers.js", () => {
-  const [first] = toPipelineOutput(logits, id2label, { problemType: "multi_label_classification" }) as { score: number }[];
+  const [first] = toPipelineOutput(logits, id2label, { problem_type: "multi_label_classification" }) as { score: number }[];
   assert.ok(Math.abs(first.score - 1 / (1 + Math.exp(-1.6123))) < 1e-6);
 });
 
@@ -43,8 +43,8 @@ test("id2label that is not an object is a TypeError naming id2label", () => {
   }
 });
 
-test("topK must be a positive integer or null", () => {
-  assert.throws(() => toPipelineOutput(logits, id2label, { topK: 0 }), { name: "RangeError", message: /topK/ });
+test("top_k must be a positive integer or null", () => {
+  assert.throws(() => toPipelineOutput(logits, id2label, { top_k: 0 }), { name: "RangeError", message: /top_k/ });
 });
 
 test("idsToTokens maps ids back to vocabulary entries and names an unknown id", async () => {

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { entrySource } from "../../scripts/plotly/build";
-import { temperatureFigure } from "../../src/logits/figures";
+import { temperatureFigure } from "../../src/plot/logits";
 import { figureBundle, figureHtml, heatmap, layerLines, probabilityBars, tokenRows, tokenTable, type Figure } from "../../src/plot";
 import { inlinePlotlySource, plotlyBundlePath } from "../../src/plot/plotly-bundle";
 import { PLOTLY_TRACE_TYPES, PLOTLY_VERSION, unsupportedTraceTypes } from "../../src/plot/plotly-traces";

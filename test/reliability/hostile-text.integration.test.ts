@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import * as vm from "node:vm";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { buildSite, type SiteResult } from "../../scripts/book/site";
-import { scoreScatter, temperatureFigure } from "../../src/logits/figures";
+import { scoreScatter, temperatureFigure } from "../../src/plot/logits";
 import {
   attentionHeatmap, figureBundle, figureHtml, heatmap, hiddenStateHeatmap, layerHeatmap, layerLines, probabilityBars,
   tableBundle, tokenRows, tokenTable, tokenTableHtml, tokenTableText, type Figure,

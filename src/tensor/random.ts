@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a tiny seeded generator of uniform numbers in [0, 1). Demo-model weights, Shapley orderings and the
+ * test look-alike models must be the same on every run and platform, so nothing uses Math.random.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
