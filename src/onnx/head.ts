@@ -84,8 +84,6 @@ export interface HeadWeights {
   readonly names: HeadNames;
   /** True when the file quantizes the head (weights int8, activations quantized to uint8 at run time). */
   readonly quantized: boolean;
-  /** @deprecated Renamed `dense` (every family has one); kept for notebooks written against DistilBERT. */
-  readonly preClassifier: LinearWeights;
 }
 
 function unrecognised(what: string, name: string, node: NodeRef | undefined): GraphStructureError {
@@ -249,7 +247,7 @@ export function isQuantizedHead(head: ParsedHead): boolean {
 /** Reads both Linear layers of a parsed head, with its family, activation and names. */
 export function readHeadWeights(index: ModelIndex, head: ParsedHead): HeadWeights {
   const dense = readLinearWeights(index, head.dense);
-  const weights = {
+  return {
     family: head.family,
     pooledPosition: 0 as const,
     activation: head.activation.kind,
@@ -259,9 +257,6 @@ export function readHeadWeights(index: ModelIndex, head: ParsedHead): HeadWeight
     names: head.names,
     quantized: isQuantizedHead(head),
   };
-  // Not enumerable, so printing the weights shows each layer once.
-  Object.defineProperty(weights, "preClassifier", { get: () => weights.dense, enumerable: false });
-  return weights as HeadWeights;
 }
 
 /** The pooled rows (token `position`, 0 = [CLS] / <s>) of a [batch, seq, hidden] tensor, widened to float64. */

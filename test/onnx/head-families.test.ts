@@ -64,7 +64,6 @@ for (const c of CASES) {
         assert.equal(head.quantized, quantized);
         assert.deepEqual(head.dense.weight.dims, [HIDDEN, HIDDEN], "weights are [out, in]");
         assert.deepEqual(head.classifier.weight.dims, [c.options.labels, HIDDEN]);
-        assert.equal(head.preClassifier, head.dense, "the deprecated name still reads the dense layer");
         assert.equal(m.facts.family, c.options.family);
         assert.equal(m.facts.activation.opType, c.activationOp);
         assert.equal(m.facts.quantizedHead, quantized);
