@@ -21,6 +21,7 @@ import { executedWorkbook, type ExecutedWorkbook } from "../helpers/workbook";
 import { findTestFiles, groupOf, type Group } from "./files";
 import { reportProcess } from "./reporter";
 import { missingRequirements } from "./requirements";
+import { cpuOf, ownCpuSeconds, startCpuAccounting, totalCpuSeconds } from "./cpu";
 import { closingLine, formatSeconds, slowestTests, type FileSummary } from "./summary";
 
 const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [FILE|DIR ...]
@@ -46,6 +47,8 @@ const TIMINGS = path.join(root, "build", "test", "timings.json");
 interface Step {
   name: string;
   seconds: number;
+  /** CPU seconds (user + system) of the step's process and its children, when measured. */
+  cpuSeconds?: number;
   ok: boolean;
   detail?: string;
 }
@@ -70,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
   process.chdir(root);
   // Hermetic: the offline demo models, never the Hub (what npm test always did).
   process.env.WORKBOOK_MODEL = "offline";
+  startCpuAccounting(path.join(root, "build", "test", `cpu-${process.pid}`));
 
   const files = selectFiles(positionals, values.unit ? "unit" : values.integration ? "integration" : undefined);
   const groups = { unit: files.filter((f) => groupOf(f) === "unit"), integration: files.filter((f) => groupOf(f) === "integration") };
@@ -153,6 +157,7 @@ async function runGroup(group: Group, files: string[], verbose: boolean): Promis
     if (slow.length > 0) console.log(`    … still running: ${slow.map(([target, since]) => `${label(target)} ${formatSeconds((performance.now() - since) / 1000)}`).join(", ")}`);
   }, 60_000);
   const summaries: FileSummary[] = [];
+  const processCpu = new Map<string, number>();
   const queue = [...targets];
   const worker = async () => {
     for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
@@ -160,6 +165,11 @@ async function runGroup(group: Group, files: string[], verbose: boolean): Promis
       const events = run({ files: [target], timeout: FILE_TIMEOUT_MS });
       const report = await reportProcess(events as AsyncIterable<never>, target, { root, verbose, members: shards?.get(target) });
       running.delete(target);
+      const cpu = cpuOf((argv) => argv.includes(target));
+      if (cpu !== undefined) {
+        processCpu.set(target, cpu);
+        if (!shards) for (const file of report.files) file.cpuSeconds = cpu;
+      }
       process.stdout.write(report.text);
       summaries.push(...report.files);
     }
@@ -172,12 +182,20 @@ async function runGroup(group: Group, files: string[], verbose: boolean): Promis
   }
   const measured = summaries.filter((s) => s.done && groupOf(s.file) === group && s.file.startsWith("test"));
   writeTimings({ ...timings, ...Object.fromEntries(measured.map((s) => [s.file, s.seconds])) });
+  const cpu = [...processCpu.values()].reduce((a, b) => a + b, 0);
   if (group === "integration") {
-    console.log("\nintegration files, slowest first:");
-    for (const s of [...summaries].sort((a, b) => b.seconds - a.seconds)) console.log(`  ${formatSeconds(s.seconds).padStart(9)}  ${s.file}`);
+    console.log("\nintegration files, slowest first (wall time, and CPU time of the file's process and its children):");
+    for (const s of [...summaries].sort((a, b) => b.seconds - a.seconds)) {
+      console.log(`  ${formatSeconds(s.seconds).padStart(9)}  ${s.cpuSeconds === undefined ? "" : `${formatSeconds(s.cpuSeconds).padStart(9)} CPU  `}${s.file}`);
+    }
   }
+  if (processCpu.size > 0) console.log(`${group} tests used ${formatSeconds(cpu)} of CPU`);
+  groupCpu[group] = cpu;
   return summaries;
 }
+
+/** CPU seconds used by each group's test processes, for the closing summary. */
+const groupCpu: Partial<Record<Group, number>> = {};
 
 /** Deals `files` (slowest first) into `count` shard files, each time to the shard with the least work so far. */
 function writeShards(files: string[], timings: Record<string, number>, count: number): Map<string, string[]> {
@@ -218,7 +236,9 @@ async function sharedWorkbook(): Promise<Step> {
     const run: ExecutedWorkbook = await executedWorkbook({ fresh: true });
     const failed = run.notebooks.filter((n) => n.error !== null).map((n) => n.name);
     const detail = `${run.notebooks.length} notebooks${failed.length > 0 ? `; failed: ${failed.join(", ")} (see test/workbook)` : ""}`;
-    return { name: "workbook, executed once", seconds: (performance.now() - started) / 1000, ok: true, detail };
+    // The kernels it started are the driver's children that ran neither a test file nor a step.
+    const cpuSeconds = cpuOf((argv) => !argv.some((arg) => /\.test\.(ts|cjs)$|typescript[/\\]bin[/\\]tsc$/.test(arg)));
+    return { name: "workbook, executed once", seconds: (performance.now() - started) / 1000, cpuSeconds, ok: true, detail };
   } catch (error) {
     return { name: "workbook, executed once", seconds: (performance.now() - started) / 1000, ok: false, detail: (error as Error).stack };
   }
@@ -234,7 +254,7 @@ function command(name: string, args: string[]): Promise<Step> {
     child.stderr.on("data", (chunk) => (output += chunk));
     child.on("close", (code, signal) => {
       const seconds = (performance.now() - started) / 1000;
-      resolve({ name, seconds, ok: code === 0, detail: code === 0 ? undefined : `${output}${signal ? `(killed by ${signal})` : `(exit code ${code})`}` });
+      resolve({ name, seconds, cpuSeconds: cpuOf((_argv, pid) => pid === child.pid), ok: code === 0, detail: code === 0 ? undefined : `${output}${signal ? `(killed by ${signal})` : `(exit code ${code})`}` });
     });
   });
 }
@@ -254,7 +274,8 @@ function timed(name: string, work: () => void): Step {
 }
 
 function printStep(step: Step): void {
-  console.log(`${step.ok ? "✓" : "✗"} ${step.name}  ${formatSeconds(step.seconds)}${step.detail && step.ok ? `  (${step.detail})` : ""}`);
+  const cpu = step.cpuSeconds === undefined ? "" : ` (${formatSeconds(step.cpuSeconds)} CPU)`;
+  console.log(`${step.ok ? "✓" : "✗"} ${step.name}  ${formatSeconds(step.seconds)}${cpu}${step.detail && step.ok ? `  (${step.detail})` : ""}`);
   if (!step.ok && step.detail) console.log(step.detail.replace(/^/gm, "    "));
 }
 
@@ -306,7 +327,10 @@ function finish(steps: Step[], summaries: FileSummary[], started: number, ...lat
   }
   if (problems.length > 0) console.log(`\n${problems.join("\n")}`);
   const failedTests = summaries.reduce((n, f) => n + f.failed, 0);
-  console.log(`\ntook ${formatSeconds((performance.now() - started) / 1000)}`);
+  const total = totalCpuSeconds();
+  const parts = [...steps.filter((s) => s.cpuSeconds !== undefined).map((s) => `${s.name} ${formatSeconds(s.cpuSeconds!)}`),
+    ...Object.entries(groupCpu).map(([group, cpu]) => `${group} tests ${formatSeconds(cpu)}`), `the driver itself ${formatSeconds(ownCpuSeconds())}`];
+  console.log(`\ntook ${formatSeconds((performance.now() - started) / 1000)}${total === undefined ? "" : `, ${formatSeconds(total)} of CPU (user + system, every process)${parts.length > 0 ? `: ${parts.join(", ")}` : ""}`}`);
   // The plain closing line, last: failed steps (build, type check, …) count as failures.
   const line = closingLine(summaries);
   console.log(failedSteps.length === 0 ? line : line.replace(/(\d+) failed/, `${failedTests + failedSteps.length} failed`));
