@@ -8,7 +8,6 @@ import { createMarkdown } from "./markdown";
 import { detectModel } from "./model-note";
 import { readNotebook } from "./notebook";
 import { renderIndexPage, renderStepPage, stepSummary, stepTitle, type CellIssue, type Step } from "./page";
-import { createSanitizer } from "./sanitize";
 
 /** The project root: the book never writes there, nor above it. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -66,6 +65,8 @@ export async function buildSite(executedDir: string, outDir: string, options: Si
     return { slug, notebook, title: stepTitle(notebook, slug), summary: stepSummary(notebook), model: detectModel(notebook), copy };
   });
   const missing = copies.filter((c) => c.kind === "missing");
+  // jsdom (behind the sanitiser) is loaded only now: a refused --out or a usage error answers without it.
+  const { createSanitizer } = await import("./sanitize");
   const tools = { markdown: createMarkdown(), highlight: await createCodeHighlighter(), sanitize: createSanitizer() };
   return replaceDirAtomically(outDir, guard, async (dir) => {
     const issues: CellIssue[] = [];

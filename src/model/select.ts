@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { SENTIMENT_FIXTURE_NAME } from "../fixtures/sentiment";
 import { ModelSelectionError } from "./errors";
 import { expandHome, fixtureDir, hubCacheDir, projectRoot } from "./paths";
-import { applyTransformersEnv } from "./transformers-env";
 
 /** The checkpoint the course uses, as transformers.js loads it from the Hugging Face Hub. */
 export const DEFAULT_HUB_MODEL = "Xenova/distilbert-base-uncased-finetuned-sst-2-english";
@@ -124,6 +123,9 @@ export function chooseModel(env: Env = process.env): ModelChoice {
  */
 export function selectModel(env: Env = process.env): ModelChoice {
   const choice = chooseModel(env);
+  // Loaded here, not at the top: the command-line tools read this module to parse their arguments, and
+  // transformers.js takes seconds to load.
+  const { applyTransformersEnv } = require("./transformers-env") as typeof import("./transformers-env");
   applyTransformersEnv(choice);
   return choice;
 }

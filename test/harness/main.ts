@@ -162,14 +162,11 @@ async function runGroup(group: Group, files: string[], verbose: boolean): Promis
   const worker = async () => {
     for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
       running.set(target, performance.now());
-      const events = run({ files: [target], timeout: FILE_TIMEOUT_MS });
-      const report = await reportProcess(events as AsyncIterable<never>, target, { root, verbose, members: shards?.get(target) });
+      const events = run({ files: [target], timeout: FILE_TIMEOUT_MS, signal: stopping.signal });
+      const cpu = () => cpuOf((argv) => argv.includes(target));
+      const report = await reportProcess(events as AsyncIterable<never>, target, { root, verbose, members: shards?.get(target), cpu });
       running.delete(target);
-      const cpu = cpuOf((argv) => argv.includes(target));
-      if (cpu !== undefined) {
-        processCpu.set(target, cpu);
-        if (!shards) for (const file of report.files) file.cpuSeconds = cpu;
-      }
+      if (report.cpuSeconds !== undefined) processCpu.set(target, report.cpuSeconds);
       process.stdout.write(report.text);
       summaries.push(...report.files);
     }
@@ -193,6 +190,9 @@ async function runGroup(group: Group, files: string[], verbose: boolean): Promis
   groupCpu[group] = cpu;
   return summaries;
 }
+
+/** Aborted on Ctrl-C or SIGTERM: node:test then kills the test processes it started (else they run on, orphaned). */
+const stopping = new AbortController();
 
 /** CPU seconds used by each group's test processes, for the closing summary. */
 const groupCpu: Partial<Record<Group, number>> = {};
@@ -339,6 +339,7 @@ function finish(steps: Step[], summaries: FileSummary[], started: number, ...lat
 
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   process.on(signal, () => {
+    stopping.abort();
     killAllKernels();
     process.exit(code);
   });
