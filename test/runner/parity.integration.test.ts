@@ -26,7 +26,7 @@ const cases: { name: string; timeout: number; allowErrors?: boolean; interruptOn
 
 test("protocol test notebooks: the runner writes what nbclient writes", { skip: nbclientUnavailable() ?? false }, async (t) => {
   const dir = tempDir(t, "runner-parity-");
-  const reference = runNbclient(
+  const reference = await runNbclient(
     cases.map((c) => ({
       input: testNotebook(c.name),
       output: join(dir, `nbclient-${c.name}`),
