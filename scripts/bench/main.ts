@@ -5,7 +5,6 @@ import { parseOrExitCode } from "../cli-usage";
 import { checkOutputFile, OutputPathError } from "../output-dir";
 import { benchOutputGuard, DEFAULT_OUT, DEFAULT_QUICK_OUT, parseBenchArgs, USAGE } from "./cli-args";
 import { formatReport, writeFileAtomic } from "./report";
-import { FULL_SETTINGS, QUICK_SETTINGS, runBench } from "./suite";
 
 async function main(argv: string[]): Promise<number> {
   const options = parseOrExitCode("bench", USAGE, () => parseBenchArgs(argv));
@@ -22,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: ${error.message}\n`);
     return 2;
   }
+  // The measuring code (transformers.js, onnxruntime) is loaded only now: a refused --out answers without it.
+  const { FULL_SETTINGS, QUICK_SETTINGS, runBench } = await import("./suite");
   const report = await runBench({
     mode: options.quick ? "quick" : "full",
     settings: options.quick ? QUICK_SETTINGS : FULL_SETTINGS,

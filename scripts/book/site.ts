@@ -8,7 +8,6 @@ import { createMarkdown } from "./markdown";
 import { detectModel } from "./model-note";
 import { readNotebook } from "./notebook";
 import { renderIndexPage, renderStepPage, stepSummary, stepTitle, type CellIssue, type Step } from "./page";
-import { createSanitizer } from "./sanitize";
 import { copyTryItAssets, findPanelModel, renderPanel, TRY_IT_PAGES, type PanelModel, type TryItWeight } from "./try-it";
 
 /** The project root: the book never writes there, nor above it. */
@@ -96,6 +95,8 @@ export async function buildSite(executedDir: string, outDir: string, options: Si
   });
   const tryIt = addPanels(steps);
   const missing = copies.filter((c) => c.kind === "missing");
+  // jsdom (behind the sanitiser) is loaded only now: a refused --out or a usage error answers without it.
+  const { createSanitizer } = await import("./sanitize");
   const tools = { markdown: createMarkdown(), highlight: await createCodeHighlighter(), sanitize: createSanitizer() };
   return replaceDirAtomically(outDir, guard, async (dir) => {
     const issues: CellIssue[] = [];

@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { SENTIMENT_DEMO_MODEL_NAME } from "../demo-models/sentiment";
 import { ModelSelectionError } from "./errors";
 import { expandHome, demoModelDir, hubCacheDir, projectRoot } from "./paths";
-import { applyTransformersEnv } from "./transformers-env";
 import type { Env, ModelChoice } from "./choice";
 
 export type { Env, ModelChoice } from "./choice";
@@ -98,6 +97,9 @@ export function chooseModel(env: Env = process.env): ModelChoice {
  */
 export function selectModel(env: Env = process.env): ModelChoice {
   const choice = chooseModel(env);
+  // Loaded here, not at the top: the command-line tools read this module to parse their arguments, and
+  // transformers.js takes seconds to load.
+  const { applyTransformersEnv } = require("./transformers-env") as typeof import("./transformers-env");
   applyTransformersEnv(choice);
   return choice;
 }

@@ -23,7 +23,7 @@ function whyNotRunnable(): string | undefined {
 const skip = whyNotRunnable();
 if (skip) console.log(`# skipping classic Notebook UI test: ${skip}`);
 
-test("classic Notebook: run all cells from the UI, the figure draws, the token table is inert, no cell shows an error", { skip, timeout: 180_000 }, async () => {
+test("classic Notebook: run all cells from the UI, the figure draws, the token table is inert, no cell shows an error", { skip, timeout: 600_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "classic-notebook-"));
   // A copy outside the repo (the UI autosaves), importing the built helper by absolute path.
   const notebookDir = path.join(dir, "notebooks");
@@ -52,14 +52,14 @@ test("classic Notebook: run all cells from the UI, the figure draws, the token t
     await page.waitForFunction(() => {
       const jupyter = (window as any).Jupyter;
       return jupyter?.notebook?.kernel?.is_connected?.() && document.querySelector("#kernel_indicator_icon.kernel_idle_icon");
-    }, undefined, { timeout: 60_000 });
+    }, undefined, { timeout: 180_000 });
     await page.click("#menus a.dropdown-toggle:text-is('Cell')");
     await page.click("#run_all_cells > a");
     await page.waitForFunction(() => {
       const cells = (window as any).Jupyter.notebook.get_cells().filter((c: any) => c.cell_type === "code");
       return cells.every((c: any) => typeof c.input_prompt_number === "number") && document.querySelector("#kernel_indicator_icon.kernel_idle_icon");
-    }, undefined, { timeout: 120_000 });
-    await page.waitForSelector(".output_area .main-svg", { timeout: 20_000 });
+    }, undefined, { timeout: 300_000 });
+    await page.waitForSelector(".output_area .main-svg", { timeout: 60_000 });
     fs.mkdirSync(path.join(root, "build", "screenshots"), { recursive: true });
     await page.screenshot({ path: path.join(root, "build", "screenshots", "classic-notebook.png"), fullPage: true });
 

@@ -83,23 +83,6 @@ test("a copy whose source was deleted is not published; a book of 1 of 3 noteboo
   assert.doesNotMatch(index, /02-attention/);
 });
 
-test("without --no-run, --notebooks and --executed are honoured: only the changed notebook is executed, into --executed", (t) => {
-  const dir = tmp(t);
-  const notebooks = path.join(dir, "nbs");
-  fs.mkdirSync(notebooks);
-  fs.writeFileSync(path.join(notebooks, "01-hello.ipynb"), `${JSON.stringify(nb([{ cell_type: "markdown", id: "m", metadata: {}, source: "# Hello" }, code(null, 'console.log("hello from the book test")', [])]), null, 1)}\n`);
-  const clean = cleanCourse();
-  writeSources(notebooks, { "02-softmax": clean["01-softmax"] });
-  const executed = writeCourse(path.join(dir, "executed"), { "02-softmax": clean["01-softmax"] });
-  const before = fs.readFileSync(path.join(executed, "02-softmax.ipynb"));
-  const run = book(["--executed", executed, "--notebooks", notebooks, "--out", path.join(dir, "book")]);
-  assert.match(run.stdout, /executing 1 of 2 notebooks into .*executed:\n {2}01-hello\.ipynb: it has not been executed yet/);
-  const written = JSON.parse(read(executed, "01-hello.ipynb")) as { cells: { outputs?: { text?: string[] }[] }[] };
-  assert.match(JSON.stringify(written.cells[1].outputs), /hello from the book test/, "executed into --executed");
-  assert.ok(fs.readFileSync(path.join(executed, "02-softmax.ipynb")).equals(before), "the up-to-date copy was not executed again");
-  assert.match(read(path.join(dir, "book"), "01-hello.html"), /hello from the book test/);
-});
-
 test("terminal streams: \\r frames collapse, OSC-8 links show their text, other escape codes are removed", () => {
   assert.equal(terminalText("  0%|          |\r 50%|#####     |\r100%|##########|\ndone\n"), "100%|##########|\ndone\n");
   assert.equal(terminalText("downloading 10%\rdownloading 100%\r\n"), "downloading 100%\n");

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,9 +16,20 @@ const root = path.resolve(__dirname, "..", "..");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "book-test-"));
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), "utf8");
 
+/** The site of the clean course, built once for the tests that only read it. */
+let cleanBuild: ReturnType<typeof buildSite> | undefined;
+let cleanDir: string | undefined;
+function cleanSite(): ReturnType<typeof buildSite> {
+  cleanDir ??= tmp();
+  cleanBuild ??= buildSite(writeCourse(path.join(cleanDir, "executed"), cleanCourse()), path.join(cleanDir, "book"));
+  return cleanBuild;
+}
+after(() => {
+  if (cleanDir) fs.rmSync(cleanDir, { recursive: true, force: true });
+});
+
 test("the site has an index with one line per step and one page per executed notebook", async () => {
-  const dir = tmp();
-  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const site = await cleanSite();
   assert.deepEqual(site.pages, ["index.html", "01-softmax.html", "02-attention.html"]);
   assert.deepEqual(site.issues, []);
   const index = read(site.outDir, "index.html");
@@ -28,8 +39,7 @@ test("the site has an index with one line per step and one page per executed not
 });
 
 test("pages link to their neighbours and back to the contents", async () => {
-  const dir = tmp();
-  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const site = await cleanSite();
   const first = read(site.outDir, "01-softmax.html");
   const second = read(site.outDir, "02-attention.html");
   assert.match(first, /<a class="next" rel="next" href="02-attention.html">/);
@@ -39,16 +49,14 @@ test("pages link to their neighbours and back to the contents", async () => {
 });
 
 test("consecutive console.log lines of a cell show as one block, as in Jupyter", async () => {
-  const dir = tmp();
-  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const site = await cleanSite();
   const page = read(site.outDir, "02-attention.html");
   assert.equal(page.match(/<pre class="output-stdout">/g)?.length, 1);
   assert.match(page, /<pre class="output-stdout">Model: Xenova\/[^<]*\n12 layers\n<\/pre>/);
 });
 
 test("markdown maths goes through KaTeX, code through shiki, and raw HTML in markdown stays text", async () => {
-  const dir = tmp();
-  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const site = await cleanSite();
   const page = read(site.outDir, "01-softmax.html");
   assert.match(page, /<div class="math-display"><span class="katex-display">/);
   assert.match(page, /<span class="katex">.*p_i/s, "inline maths keeps its TeX source in the MathML annotation");
@@ -57,8 +65,7 @@ test("markdown maths goes through KaTeX, code through shiki, and raw HTML in mar
 });
 
 test("user text is escaped everywhere on the page: no hostile tag reaches the HTML", async () => {
-  const dir = tmp();
-  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const site = await cleanSite();
   for (const file of site.pages) {
     const html = read(site.outDir, file);
     assert.doesNotMatch(html, /<img src=x/i, file);
@@ -67,8 +74,7 @@ test("user text is escaped everywhere on the page: no hostile tag reaches the HT
 });
 
 test("figures come from the plotly JSON and one local plotly.js; nothing on any page points at the network", async () => {
-  const dir = tmp();
-  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const site = await cleanSite();
   const attention = read(site.outDir, "02-attention.html");
   assert.equal(attention.match(/<div class="figure"/g)?.length, 2);
   assert.match(attention, /<script src="assets\/plotly.min.js"><\/script>/);
@@ -84,8 +90,7 @@ test("figures come from the plotly JSON and one local plotly.js; nothing on any 
 });
 
 test("every page names the model behind its outputs", async () => {
-  const dir = tmp();
-  const site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  const site = await cleanSite();
   assert.deepEqual(site.steps.map((s) => [s.model.kind, s.model.text]), [["demo", DEMO_BANNER], ["checkpoint", HUB_BANNER]]);
   assert.match(read(site.outDir, "01-softmax.html"), /<aside class="model-note model-demo"[^>]*><strong>Outputs on this page come from the offline demo model/);
   assert.match(read(site.outDir, "02-attention.html"), /model-checkpoint.*Xenova\/distilbert-base-uncased-finetuned-sst-2-english/s);

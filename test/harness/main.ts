@@ -2,11 +2,11 @@
  * `npm test` and `npm run test:unit`: the test driver.
  *
  * npm test builds dist/, starts the type check, builds the demo models, and executes the workbook once (the
- * executed copies every workbook-reading test shares, test/helpers/workbook.ts) while the unit tests run
- * concurrently; then it runs the integration tests (`*.integration.test.ts`) a few at a time, slowest first.
- * It prints a line per test file and, at the end, each integration file's time, the slowest tests and the plain
- * closing line `N passed, N failed[, N skipped]`. Under CI=true a skipped test, or a missing cross-check tool,
- * fails the run.
+ * executed copies every workbook-reading test shares, test/helpers/workbook.ts); beside it, the test processes run
+ * a few at a time from one queue, longest first: each integration file (`*.integration.test.ts`) in a process of
+ * its own, the unit files in one process per core. It prints a line per test file (wall and CPU time) and, at the
+ * end, each integration file's wall and CPU time, the slowest tests, where the CPU time went, and the plain closing
+ * line `N passed, N failed[, N skipped]`. Under CI=true a skipped test, or a missing cross-check tool, fails the run.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -21,6 +21,7 @@ import { executedWorkbook, type ExecutedWorkbook } from "../helpers/workbook";
 import { findTestFiles, groupOf, type Group } from "./files";
 import { reportProcess } from "./reporter";
 import { missingRequirements } from "./requirements";
+import { cpuOf, ownCpuSeconds, startCpuAccounting, totalCpuSeconds } from "./cpu";
 import { closingLine, formatSeconds, slowestTests, type FileSummary } from "./summary";
 
 const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [FILE|DIR ...]
@@ -41,11 +42,14 @@ const ci = process.env.CI === "true" || process.env.CI === "1";
 /** A test file that runs longer than this is stopped and fails: nothing in the suite should come close. */
 const FILE_TIMEOUT_MS = 20 * 60_000;
 const TIMINGS = path.join(root, "build", "test", "timings.json");
+const TYPECHECK_STATE = path.join("build", "tsc", "typecheck.tsbuildinfo");
 
 /** A step that is not a test file (build, type check, shared workbook run), as the summary lists it. */
 interface Step {
   name: string;
   seconds: number;
+  /** CPU seconds (user + system) of the step's process and its children, when measured. */
+  cpuSeconds?: number;
   ok: boolean;
   detail?: string;
 }
@@ -70,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
   process.chdir(root);
   // Hermetic: the offline demo models, never the Hub (what npm test always did).
   process.env.WORKBOOK_MODEL = "offline";
+  startCpuAccounting(path.join(root, "build", "test", `cpu-${process.pid}`));
 
   const files = selectFiles(positionals, values.unit ? "unit" : values.integration ? "integration" : undefined);
   const groups = { unit: files.filter((f) => groupOf(f) === "unit"), integration: files.filter((f) => groupOf(f) === "integration") };
@@ -86,7 +91,8 @@ async function main(argv: string[]): Promise<number> {
   let typecheck: Promise<Step> | undefined;
   let workbook: Promise<Step> | undefined;
   if (everything) {
-    typecheck = command("typecheck", ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]);
+    // Incremental: an unchanged tree checks in seconds the next time (the state is kept in build/).
+    typecheck = command("typecheck", ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json", "--incremental", "--tsBuildInfoFile", TYPECHECK_STATE]);
     const build = await command("build", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]);
     steps.push(build);
     printStep(build);
@@ -106,11 +112,7 @@ async function main(argv: string[]): Promise<number> {
     workbook = sharedWorkbook();
   }
 
-  const summaries: FileSummary[] = [];
-  for (const group of ["unit", "integration"] as const) {
-    if (groups[group].length === 0) continue;
-    summaries.push(...(await runGroup(group, groups[group], verbose)));
-  }
+  const summaries = groups.unit.length + groups.integration.length > 0 ? await runTests(groups, verbose) : [];
   const late = await Promise.all([typecheck, workbook].filter((p): p is Promise<Step> => p !== undefined));
   return finish(steps, summaries, started, ...late);
 }
@@ -131,53 +133,91 @@ function selectFiles(wanted: string[], group: Group | undefined): string[] {
   return group ? chosen.filter((file) => groupOf(file) === group) : chosen;
 }
 
-/**
- * Runs one group through node:test with the quiet reporter, `concurrency` processes at a time. Integration files
- * run one process each, slowest (by the last run) first. Unit files are dealt into one shard per process, balanced
- * by their last times: a process per unit file would spend most of the group loading tsx and transformers.js.
- */
-async function runGroup(group: Group, files: string[], verbose: boolean): Promise<FileSummary[]> {
-  const timings = readTimings();
-  // Longest first: the slow files start at once and the short ones fill the gaps, so the group ends sooner.
-  const ordered = [...files].sort((a, b) => (timings[b] ?? Infinity) - (timings[a] ?? Infinity) || a.localeCompare(b));
-  const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.max(2, os.availableParallelism());
-  const shards = group === "unit" ? writeShards(ordered, timings, concurrency) : undefined;
-  const targets = shards ? [...shards.keys()] : ordered.map((f) => path.join(root, f));
-  console.log(`\n${group} tests (${files.length} file${files.length === 1 ? "" : "s"}, ${shards ? `in ${shards.size} processes` : `${concurrency} at a time`})`);
+/** One test process to start: an integration file, or a shard of unit files loaded one after another. */
+interface Job {
+  target: string;
+  group: Group;
+  /** The unit files of a shard. */
+  members?: string[];
+  /** Seconds it took last time (Infinity when unknown: unknown files start first). */
+  expected: number;
+  label: string;
+}
 
-  const running = new Map<string, number>();
+/**
+ * Runs the test files through node:test with the quiet reporter, `concurrency` processes at a time, from one queue,
+ * longest first (by the last run's times): the slow integration files start at once, beside the shared workbook run,
+ * and the short ones fill the gaps, so no group waits for another and the run ends sooner. Integration files run one
+ * process each. Unit files are dealt into one shard per process, balanced by their last times: a process per unit
+ * file would spend most of its time loading tsx and transformers.js.
+ */
+async function runTests(groups: Record<Group, string[]>, verbose: boolean): Promise<FileSummary[]> {
+  const timings = readTimings();
+  const bySlowest = (files: string[]) => [...files].sort((a, b) => (timings[b] ?? Infinity) - (timings[a] ?? Infinity) || a.localeCompare(b));
+  const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.max(2, os.availableParallelism());
+  const shards = groups.unit.length > 0 ? writeShards(bySlowest(groups.unit), timings, concurrency) : new Map<string, string[]>();
+  const jobs: Job[] = [...shards].map(([target, members], i) => ({
+    target,
+    group: "unit" as const,
+    members,
+    expected: members.reduce((sum, file) => sum + (timings[path.relative(root, file)] ?? 1), 0),
+    label: `unit test process ${i + 1} (${members.length} files)`,
+  }));
+  for (const file of groups.integration) {
+    jobs.push({ target: path.join(root, file), group: "integration", expected: timings[file] ?? Infinity, label: file });
+  }
+  jobs.sort((a, b) => b.expected - a.expected || a.label.localeCompare(b.label));
+  const parts = [
+    groups.unit.length > 0 ? `${groups.unit.length} unit file${groups.unit.length === 1 ? "" : "s"} in ${shards.size} process${shards.size === 1 ? "" : "es"}` : "",
+    groups.integration.length > 0 ? `${groups.integration.length} integration file${groups.integration.length === 1 ? "" : "s"}` : "",
+  ].filter(Boolean);
+  console.log(`
+tests (${parts.join(", ")}; ${concurrency} processes at a time, longest first)`);
+
+  const running = new Map<Job, number>();
   // A quiet run still shows it is alive: what has been running for over two minutes, once a minute.
-  const label = (target: string) => (shards ? `unit test process ${[...shards.keys()].indexOf(target) + 1} (${shards.get(target)!.length} files)` : path.relative(root, target));
   const heartbeat = setInterval(() => {
     const slow = [...running].filter(([, since]) => performance.now() - since > 120_000);
-    if (slow.length > 0) console.log(`    … still running: ${slow.map(([target, since]) => `${label(target)} ${formatSeconds((performance.now() - since) / 1000)}`).join(", ")}`);
+    if (slow.length > 0) console.log(`    … still running: ${slow.map(([job, since]) => `${job.label} ${formatSeconds((performance.now() - since) / 1000)}`).join(", ")}`);
   }, 60_000);
   const summaries: FileSummary[] = [];
-  const queue = [...targets];
+  const queue = [...jobs];
   const worker = async () => {
-    for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
-      running.set(target, performance.now());
-      const events = run({ files: [target], timeout: FILE_TIMEOUT_MS });
-      const report = await reportProcess(events as AsyncIterable<never>, target, { root, verbose, members: shards?.get(target) });
-      running.delete(target);
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+      running.set(job, performance.now());
+      const { target } = job;
+      const events = run({ files: [target], timeout: FILE_TIMEOUT_MS, signal: stopping.signal });
+      const cpu = () => cpuOf((argv) => argv.includes(target));
+      const report = await reportProcess(events as AsyncIterable<never>, target, { root, verbose, members: job.members, cpu });
+      running.delete(job);
+      if (report.cpuSeconds !== undefined) groupCpu[job.group] = (groupCpu[job.group] ?? 0) + report.cpuSeconds;
       process.stdout.write(report.text);
       summaries.push(...report.files);
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
   } finally {
     clearInterval(heartbeat);
-    if (shards) fs.rmSync(path.dirname(targets[0]), { recursive: true, force: true });
+    if (shards.size > 0) fs.rmSync(path.dirname([...shards.keys()][0]), { recursive: true, force: true });
   }
-  const measured = summaries.filter((s) => s.done && groupOf(s.file) === group && s.file.startsWith("test"));
+  const measured = summaries.filter((s) => s.done && s.file.startsWith("test"));
   writeTimings({ ...timings, ...Object.fromEntries(measured.map((s) => [s.file, s.seconds])) });
-  if (group === "integration") {
-    console.log("\nintegration files, slowest first:");
-    for (const s of [...summaries].sort((a, b) => b.seconds - a.seconds)) console.log(`  ${formatSeconds(s.seconds).padStart(9)}  ${s.file}`);
+  const integration = summaries.filter((s) => groupOf(s.file) === "integration" && s.file.startsWith("test"));
+  if (integration.length > 0) {
+    console.log("\nintegration files, slowest first (wall time; CPU time of the file's process and its children):");
+    for (const s of integration.sort((a, b) => b.seconds - a.seconds)) {
+      console.log(`  ${formatSeconds(s.seconds).padStart(9)}  ${s.cpuSeconds === undefined ? "" : `${formatSeconds(s.cpuSeconds).padStart(9)} CPU  `}${s.file}`);
+    }
   }
   return summaries;
 }
+
+/** Aborted on Ctrl-C or SIGTERM: node:test then kills the test processes it started (else they run on, orphaned). */
+const stopping = new AbortController();
+
+/** CPU seconds used by each group's test processes, for the closing summary. */
+const groupCpu: Partial<Record<Group, number>> = {};
 
 /** Deals `files` (slowest first) into `count` shard files, each time to the shard with the least work so far. */
 function writeShards(files: string[], timings: Record<string, number>, count: number): Map<string, string[]> {
@@ -218,7 +258,9 @@ async function sharedWorkbook(): Promise<Step> {
     const run: ExecutedWorkbook = await executedWorkbook({ fresh: true });
     const failed = run.notebooks.filter((n) => n.error !== null).map((n) => n.name);
     const detail = `${run.notebooks.length} notebooks${failed.length > 0 ? `; failed: ${failed.join(", ")} (see test/workbook)` : ""}`;
-    return { name: "workbook, executed once", seconds: (performance.now() - started) / 1000, ok: true, detail };
+    // The kernels it started are the driver's children that ran neither a test file nor a step.
+    const cpuSeconds = cpuOf((argv) => !argv.some((arg) => /\.test\.(ts|cjs)$|typescript[/\\]bin[/\\]tsc$/.test(arg)));
+    return { name: "workbook, executed once", seconds: (performance.now() - started) / 1000, cpuSeconds, ok: true, detail };
   } catch (error) {
     return { name: "workbook, executed once", seconds: (performance.now() - started) / 1000, ok: false, detail: (error as Error).stack };
   }
@@ -234,7 +276,7 @@ function command(name: string, args: string[]): Promise<Step> {
     child.stderr.on("data", (chunk) => (output += chunk));
     child.on("close", (code, signal) => {
       const seconds = (performance.now() - started) / 1000;
-      resolve({ name, seconds, ok: code === 0, detail: code === 0 ? undefined : `${output}${signal ? `(killed by ${signal})` : `(exit code ${code})`}` });
+      resolve({ name, seconds, cpuSeconds: cpuOf((_argv, pid) => pid === child.pid), ok: code === 0, detail: code === 0 ? undefined : `${output}${signal ? `(killed by ${signal})` : `(exit code ${code})`}` });
     });
   });
 }
@@ -254,7 +296,8 @@ function timed(name: string, work: () => void): Step {
 }
 
 function printStep(step: Step): void {
-  console.log(`${step.ok ? "✓" : "✗"} ${step.name}  ${formatSeconds(step.seconds)}${step.detail && step.ok ? `  (${step.detail})` : ""}`);
+  const cpu = step.cpuSeconds === undefined ? "" : ` (${formatSeconds(step.cpuSeconds)} CPU)`;
+  console.log(`${step.ok ? "✓" : "✗"} ${step.name}  ${formatSeconds(step.seconds)}${cpu}${step.detail && step.ok ? `  (${step.detail})` : ""}`);
   if (!step.ok && step.detail) console.log(step.detail.replace(/^/gm, "    "));
 }
 
@@ -266,12 +309,19 @@ function distStale(): boolean {
   return sources.some((file) => fs.statSync(path.join(root, "src", file)).mtimeMs > built.mtimeMs);
 }
 
+/**
+ * Each file's seconds in the last run here (build/test/timings.json), else in the run the committed
+ * expected-seconds.json was taken from, so a fresh clone (CI) also starts the slow files first.
+ */
 function readTimings(): Record<string, number> {
-  try {
-    return JSON.parse(fs.readFileSync(TIMINGS, "utf8")) as Record<string, number>;
-  } catch {
-    return {};
-  }
+  const read = (file: string): Record<string, number> => {
+    try {
+      return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, number>;
+    } catch {
+      return {};
+    }
+  };
+  return { ...read(path.join(__dirname, "expected-seconds.json")), ...read(TIMINGS) };
 }
 
 function writeTimings(timings: Record<string, number>): void {
@@ -306,7 +356,10 @@ function finish(steps: Step[], summaries: FileSummary[], started: number, ...lat
   }
   if (problems.length > 0) console.log(`\n${problems.join("\n")}`);
   const failedTests = summaries.reduce((n, f) => n + f.failed, 0);
-  console.log(`\ntook ${formatSeconds((performance.now() - started) / 1000)}`);
+  const total = totalCpuSeconds();
+  const parts = [...steps.filter((s) => s.cpuSeconds !== undefined).map((s) => `${s.name} ${formatSeconds(s.cpuSeconds!)}`),
+    ...Object.entries(groupCpu).map(([group, cpu]) => `${group} tests ${formatSeconds(cpu)}`), `the driver itself ${formatSeconds(ownCpuSeconds())}`];
+  console.log(`\ntook ${formatSeconds((performance.now() - started) / 1000)}${total === undefined ? "" : `, ${formatSeconds(total)} of CPU (user + system, every process)${parts.length > 0 ? `: ${parts.join(", ")}` : ""}`}`);
   // The plain closing line, last: failed steps (build, type check, …) count as failures.
   const line = closingLine(summaries);
   console.log(failedSteps.length === 0 ? line : line.replace(/(\d+) failed/, `${failedTests + failedSteps.length} failed`));
@@ -315,6 +368,7 @@ function finish(steps: Step[], summaries: FileSummary[], started: number, ...lat
 
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   process.on(signal, () => {
+    stopping.abort();
     killAllKernels();
     process.exit(code);
   });

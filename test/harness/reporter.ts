@@ -33,6 +33,8 @@ interface FileState extends FileSummary {
 export interface ProcessReport {
   files: FileSummary[];
   text: string;
+  /** CPU seconds of the process and its children, when measured. */
+  cpuSeconds?: number;
 }
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -46,7 +48,7 @@ const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u
 export async function reportProcess(
   events: AsyncIterable<{ type: string; data: TestEventData }>,
   target: string,
-  options: { root: string; verbose: boolean; members?: string[] },
+  options: { root: string; verbose: boolean; members?: string[]; cpu?: () => number | undefined },
 ): Promise<ProcessReport> {
   const files = new Map<string, FileState>();
   const topLevelSeconds = new Map<string, number>();
@@ -111,6 +113,9 @@ export async function reportProcess(
   }
 
   main.seconds = (completed?.duration_ms ?? 0) / 1000;
+  // Asked once the stream has ended: the process has exited and written its figure.
+  const cpuSeconds = options.cpu?.();
+  if (!options.members) main.cpuSeconds = cpuSeconds;
   const members = options.members ?? [target];
   const firstFailing = members.find((member) => state(member).failed > 0);
   // The process failed with no failing test: it did not load, a hook threw, it timed out or exited early.
@@ -132,7 +137,7 @@ export async function reportProcess(
     text.push(fileReport(main, options.verbose));
     summaries.push(strip(main));
   }
-  return { files: summaries, text: text.join("") };
+  return { files: summaries, text: text.join(""), cpuSeconds };
 }
 
 function strip({ output: _o, failures: _f, lines: _l, ...summary }: FileState): FileSummary {
@@ -147,7 +152,8 @@ function fileReport(file: FileState, verbose: boolean, extraOutput: string[] = [
     file.skipped.length > 0 ? paint(33, `${file.skipped.length} skipped`) : "",
     file.todo > 0 ? `${file.todo} todo` : "",
   ].filter(Boolean).join(", ");
-  const out = [`  ${ok ? paint(32, "✓") : paint(31, "✗")} ${file.file}  ${counts}  ${paint(2, formatSeconds(file.seconds))}`];
+  const cpu = file.cpuSeconds === undefined ? "" : paint(2, `, ${formatSeconds(file.cpuSeconds)} CPU`);
+  const out = [`  ${ok ? paint(32, "✓") : paint(31, "✗")} ${file.file}  ${counts}  ${paint(2, formatSeconds(file.seconds))}${cpu}`];
   if (verbose) out.push(...file.lines);
   else for (const skip of file.skipped) out.push(`      ${paint(33, "skipped")}: ${skip.name}: ${skip.reason}`);
   for (const failure of file.failures) {

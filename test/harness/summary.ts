@@ -12,6 +12,8 @@ export interface FileSummary {
   /** Path relative to the project root. */
   file: string;
   seconds: number;
+  /** CPU seconds (user + system) of the file's process and the children it waited for, when measured alone. */
+  cpuSeconds?: number;
   passed: number;
   failed: number;
   skipped: { name: string; reason: string }[];

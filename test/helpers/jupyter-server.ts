@@ -82,7 +82,7 @@ export async function startJupyterServer(options: {
     }
   };
 
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000; // a bound for a hang, not for speed: a loaded machine starts Python slowly
   for (;;) {
     if (server.exitCode !== null) throw new Error(`${options.module} exited with ${server.exitCode}:\n${output}`);
     try {
@@ -90,7 +90,7 @@ export async function startJupyterServer(options: {
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${options.module} did not answer within 60 s:\n${output}`);
+      throw new Error(`${options.module} did not answer within 180 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

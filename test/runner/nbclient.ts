@@ -1,5 +1,5 @@
 /** Runs notebooks through the reference executor, nbclient (Debian's python3-nbclient), on the project's own tslab. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,22 +32,30 @@ export function nbclientUnavailable(): string | null {
 
 /**
  * Executes the jobs in one Python process, with tslab registered as a kernelspec in a private prefix
- * (`tslab install --prefix`, found through JUPYTER_PATH) so nothing is installed for the user.
+ * (`tslab install --prefix`, found through JUPYTER_PATH) so nothing is installed for the user. Asynchronous, so a
+ * test can start it and do other work (wait for the shared workbook run) while it goes.
  */
-export function runNbclient(jobs: NbclientJob[], env: NodeJS.ProcessEnv = process.env): NbclientRun[] {
+export async function runNbclient(jobs: NbclientJob[], env: NodeJS.ProcessEnv = process.env): Promise<NbclientRun[]> {
   const tslab = findTslab();
   const prefix = mkdtempSync(join(tmpdir(), "tslab-kernelspec-"));
   try {
     const install = spawnSync(tslab, ["install", "--python", SYSTEM_PYTHON, "--binary", tslab, "--prefix", prefix], { encoding: "utf8" });
     if (install.status !== 0) throw new Error(`tslab install --prefix ${prefix} failed:\n${install.stdout}${install.stderr}`);
     const script = join(__dirname, "..", "..", "scripts", "bench", "nbclient_run.py");
-    const python = spawnSync(SYSTEM_PYTHON, [script, JSON.stringify(jobs)], {
-      encoding: "utf8",
+    const python = spawn(SYSTEM_PYTHON, [script, JSON.stringify(jobs)], {
       env: { ...env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
-      maxBuffer: 64 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    if (python.status !== 0) throw new Error(`nbclient failed:\n${python.stderr}`);
-    return JSON.parse(python.stdout) as NbclientRun[];
+    let stdout = "";
+    let stderr = "";
+    python.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    python.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      python.once("error", reject);
+      python.once("close", (c, s) => resolve([c, s]));
+    });
+    if (code !== 0) throw new Error(`nbclient failed (${signal ?? `exit ${code}`}):\n${stderr}`);
+    return JSON.parse(stdout) as NbclientRun[];
   } finally {
     rmSync(prefix, { recursive: true, force: true });
   }

@@ -1,17 +1,27 @@
-/** The runner against the real tslab kernel: one run of test/notebooks/outputs.ipynb, checked cell by cell. */
+/**
+ * The runner against the real tslab kernel: one run of test/notebooks/outputs.ipynb, checked cell by cell; then
+ * parity with the reference executor: the protocol test notebooks through nbclient (Debian's python3-nbclient, on
+ * the same tslab binary) and through the runner give the same executed notebooks, timestamps aside (the runner's
+ * outputs.ipynb is that same run).
+ */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { CellError } from "../../scripts/runner/errors";
 import { executeNotebook, type ExecuteResult } from "../../scripts/runner/executor";
+import { serializeNotebook } from "../../scripts/runner/nbjson";
 import type { CodeCell, Output } from "../../scripts/runner/notebook";
-import { testNotebook } from "./helpers";
+import { comparable, nbformatProblems, tempDir, testNotebook } from "./helpers";
+import { nbclientUnavailable, runNbclient } from "./nbclient";
 
 const path = testNotebook("outputs.ipynb");
 let result: ExecuteResult;
 const sourceBefore = readFileSync(path, "utf8");
 
+const OPTIONS = { timeout: 60 };
 before(async () => {
-  result = await executeNotebook(path, { timeout: 60 });
+  result = await executeNotebook(path, OPTIONS);
 });
 
 /** The executed cell with this id. */
@@ -95,4 +105,49 @@ test("language_info comes from the kernel and timings are recorded for every exe
 
 test("the source notebook is not modified", () => {
   assert.equal(readFileSync(path, "utf8"), sourceBefore);
+});
+
+/**
+ * Each notebook with the options both executors get (nbclient's defaults otherwise). Left out on purpose: notebooks
+ * with a cell after an allowed error (cascade, raises-exception, busy-loop with interrupt-on-timeout), where nbclient
+ * loses the later cells to tslab's abort window and the runner runs them (failures.test.ts and
+ * runner-findings.integration.test.ts check that).
+ */
+const cases: { name: string; timeout: number; allowErrors?: boolean; interruptOnTimeout?: boolean }[] = [
+  { name: "outputs.ipynb", timeout: 60 },
+  { name: "compile-error.ipynb", timeout: 60 },
+  { name: "process-exit.ipynb", timeout: 60 },
+];
+
+test("protocol test notebooks: the runner writes what nbclient writes", { skip: nbclientUnavailable() ?? false }, async (t) => {
+  const dir = tempDir(t, "runner-parity-");
+  const reference = await runNbclient(
+    cases.map((c) => ({
+      input: testNotebook(c.name),
+      output: join(dir, `nbclient-${c.name}`),
+      timeout: c.timeout,
+      allow_errors: !!c.allowErrors,
+      interrupt_on_timeout: !!c.interruptOnTimeout,
+    })),
+  );
+  const ours: string[] = [];
+  for (const [i, c] of cases.entries()) {
+    const output = join(dir, `runner-${c.name}`);
+    let error: string | null = null;
+    try {
+      // outputs.ipynb with the same options as the run above: that run is reused, not repeated.
+      const run = c.name === "outputs.ipynb" && c.timeout === OPTIONS.timeout ? result : await executeNotebook(testNotebook(c.name), c);
+      writeFileSync(output, serializeNotebook(run.notebook));
+    } catch (e) {
+      assert.ok(e instanceof CellError && e.notebook, `unexpected failure: ${e}`);
+      error = e.name;
+      writeFileSync(output, serializeNotebook(e.notebook));
+    }
+    assert.equal(error, reference[i].error, `${c.name}: both end the same way`);
+    const [mine, theirs] = [comparable(output), comparable(join(dir, `nbclient-${c.name}`))];
+    assert.deepEqual(mine, theirs, `${c.name}: same executed notebook`);
+    ours.push(output);
+  }
+  assert.equal(nbformatProblems(ours), "", "nbformat's validator accepts what the runner wrote");
+  t.diagnostic(`compared ${ours.map((o) => basename(o)).join(", ")}`);
 });

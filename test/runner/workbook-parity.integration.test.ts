@@ -8,8 +8,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { nbclientUnavailable, runNbclient } from "./nbclient";
-import { comparable, tempDir } from "./helpers";
+import { comparable, ROOT, tempDir } from "./helpers";
 import { executedWorkbook, workbookNames } from "../helpers/workbook";
+
+const notebooksDir = join(ROOT, "notebooks");
 
 const names = workbookNames();
 const skip = names.length === 0 ? "notebooks/ has no notebooks yet" : nbclientUnavailable();
@@ -17,9 +19,13 @@ const skip = names.length === 0 ? "notebooks/ has no notebooks yet" : nbclientUn
 test("the workbook: nbclient and the runner write the same notebooks", { skip: skip ?? false }, async (t) => {
   const out = tempDir(t, "runner-workbook-");
   const env = { ...process.env, WORKBOOK_MODEL: "offline" };
+  // nbclient starts at once: under npm test the shared run may still be going, and the two overlap.
+  const jobs = names.map((name) => ({ input: join(notebooksDir, name), output: join(out, `nbclient-${name}`), timeout: 600 }));
+  const nbclient = runNbclient(jobs, env);
+  nbclient.catch(() => undefined); // awaited below; this only keeps a failure while waiting from being "unhandled"
   const workbook = await executedWorkbook();
-  const jobs = workbook.notebooks.map((n) => ({ input: n.source, output: join(out, `nbclient-${n.name}`), timeout: 600 }));
-  const reference = runNbclient(jobs, env);
+  const reference = await nbclient;
+  assert.deepEqual(workbook.notebooks.map((n) => n.name), names, "nbclient ran the notebooks of the shared run");
   for (const [i, run] of workbook.notebooks.entries()) {
     assert.equal(run.error, null, `${run.name} failed in the runner: ${run.error}`);
     assert.equal(reference[i].error, null, `${run.name} failed under nbclient`);
