@@ -7,7 +7,8 @@ import { createCodeHighlighter } from "./highlight";
 import { createMarkdown } from "./markdown";
 import { detectModel } from "./model-note";
 import { readNotebook } from "./notebook";
-import { renderIndexPage, renderStepPage, stepSummary, stepTitle, type CellIssue, type Step } from "./page";
+import { fileSha256, pageKey, pageRecord, PAGES_MANIFEST, readPagesManifest, rendererFingerprint, reusablePage, type PageRecord } from "./page-cache";
+import { renderIndexPage, renderStepPage, stepSummary, stepTitle, type CellIssue, type PageTools, type Step } from "./page";
 import { createSanitizer } from "./sanitize";
 
 /** The project root: the book never writes there, nor above it. */
@@ -21,6 +22,8 @@ export interface SiteResult {
   /** Notebooks that are not clean (stale, failed, unproven, missing) and executed copies left out (orphan). */
   copies: CopyState[];
   steps: Pick<Step, "slug" | "title" | "model">[];
+  /** Slugs of the pages rendered by this build; the others were copied unchanged from the previous build. */
+  rendered: string[];
 }
 
 /** Where the book reads from besides the executed copies. */
@@ -31,6 +34,8 @@ export interface SiteOptions {
   helperDir?: string;
   /** The output directory's default path, where an unmarked site of an older book is taken over. */
   defaultOut?: string;
+  /** Page renderer tools, when the caller has started loading them (default: made on first use). */
+  tools?: ReturnType<typeof lazyPageTools>;
 }
 
 /** The executed notebooks of a directory, in course order (by file name). */
@@ -53,6 +58,27 @@ export function bookGuard(executedDir: string, options: SiteOptions = {}): Outpu
   };
 }
 
+/**
+ * The tools pages are rendered with, made on first use: shiki, KaTeX and jsdom take seconds to load, and a rebuild
+ * that only copies pages needs none of them. `warm()` starts loading the highlighter ahead of time.
+ */
+export function lazyPageTools(): PageTools & { warm: () => Promise<void> } {
+  let markdown: PageTools["markdown"] | undefined;
+  let sanitize: PageTools["sanitize"] | undefined;
+  let highlight: PageTools["highlight"] | undefined;
+  let loading: Promise<void> | undefined;
+  const warm = () => (loading ??= createCodeHighlighter().then((h) => { highlight = h; }));
+  return {
+    warm,
+    markdown: (source, attachments) => (markdown ??= createMarkdown())(source, attachments),
+    sanitize: (html) => (sanitize ??= createSanitizer())(html),
+    highlight: (code) => {
+      if (!highlight) throw new Error("the code highlighter is used before it was loaded: await warm() first");
+      return highlight(code);
+    },
+  };
+}
+
 /** Renders every executed notebook to a page plus an index, into `outDir` (replaced atomically). */
 export async function buildSite(executedDir: string, outDir: string, options: SiteOptions = {}): Promise<SiteResult> {
   const guard = bookGuard(executedDir, options);
@@ -66,21 +92,32 @@ export async function buildSite(executedDir: string, outDir: string, options: Si
     return { slug, notebook, title: stepTitle(notebook, slug), summary: stepSummary(notebook), model: detectModel(notebook), copy };
   });
   const missing = copies.filter((c) => c.kind === "missing");
-  const tools = { markdown: createMarkdown(), highlight: await createCodeHighlighter(), sanitize: createSanitizer() };
+  // Pages whose inputs are unchanged since the previous build are copied from it rather than rendered again.
+  const previous = readPagesManifest(outDir, guard.tool);
+  const fingerprint = rendererFingerprint();
+  const keys = steps.map((_, i) => pageKey(fingerprint, steps, i, fileSha256(published[i].executed!)));
+  const kept = steps.map((step, i) => reusablePage(outDir, previous, step.slug, keys[i]));
+  const tools = options.tools ?? lazyPageTools();
+  if (kept.some((page) => page === undefined)) await tools.warm();
   return replaceDirAtomically(outDir, guard, async (dir) => {
     const issues: CellIssue[] = [];
     const pages: string[] = [];
+    const rendered: string[] = [];
+    const records: Record<string, PageRecord> = {};
     steps.forEach((step, i) => {
-      const page = renderStepPage(steps, i, tools);
+      const page = kept[i] ?? renderStepPage(steps, i, tools);
+      if (!kept[i]) rendered.push(step.slug);
       issues.push(...page.issues);
       fs.writeFileSync(path.join(dir, `${step.slug}.html`), page.html);
+      records[step.slug] = pageRecord(keys[i], page.html, page.issues);
       pages.push(`${step.slug}.html`);
     });
+    fs.writeFileSync(path.join(dir, PAGES_MANIFEST), `${JSON.stringify({ version: 1, pages: records }, null, 1)}\n`);
     fs.writeFileSync(path.join(dir, "index.html"), renderIndexPage(steps, issues, missing));
     copyAssets(dir);
     return {
       outDir, pages: ["index.html", ...pages], issues, copies: copies.filter((c) => c.kind !== "clean"),
-      steps: steps.map(({ slug, title, model }) => ({ slug, title, model })),
+      steps: steps.map(({ slug, title, model }) => ({ slug, title, model })), rendered,
     };
   });
 }
