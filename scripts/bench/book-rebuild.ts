@@ -3,13 +3,13 @@
 // Everything happens in a scratch folder the bench makes, marks and deletes, under build/ because the notebooks
 // import "@huggingface/transformers" from the project's node_modules above them; the user's notebooks/ and
 // build/book are never written, and the touched notebook is a scratch copy.
-import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { projectRoot } from "../../src/model";
 import { markerOf, markOutputDir } from "../output-dir";
 import { makeFigure, type Figure } from "./report";
-import { checkRepeat, type RepeatOptions } from "./stats";
+import { runCommand, outputTail } from "./run-command";
+import { checkRepeat, summarize, type RepeatOptions } from "./stats";
 
 /** The tool named in the scratch folder's marker: the bench deletes a folder only while it carries this name. */
 export const BENCH_TOOL = "npm run bench";
@@ -52,10 +52,10 @@ export function rebuildProblem(stdout: string, touched: string, total: number): 
   return null;
 }
 
-/** Samples of both sides, warm-up rounds left out; each side's function times one run and returns seconds. */
-export async function alternateRounds(repeat: RepeatOptions, run: (side: Side, round: number) => Promise<number>): Promise<Record<Side, number[]>> {
+/** Samples of both sides, warm-up rounds left out; each side's function times one run and returns its sample. */
+export async function alternateRounds<T>(repeat: RepeatOptions, run: (side: Side, round: number) => Promise<T>): Promise<Record<Side, T[]>> {
   checkRepeat(repeat, "book rebuild");
-  const measured: Record<Side, number[]> = { book: [], alone: [] };
+  const measured: Record<Side, T[]> = { book: [], alone: [] };
   for (let round = 0; round < repeat.warmup + repeat.runs; round++) {
     for (const side of roundOrder(round)) {
       const seconds = await run(side, round);
@@ -80,24 +80,18 @@ export function removeScratch(dir: string): boolean {
   return true;
 }
 
-/** Seconds from spawn to exit of `npm run --silent <script> -- args`; throws with the tail of its output if it fails. */
-async function timeNpm(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; stdout: string }> {
-  const started = performance.now();
-  const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: projectRoot(), env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", resolve);
-  });
-  const seconds = (performance.now() - started) / 1000;
-  if (code !== 0) {
-    const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-12).join("\n");
-    throw new Error(`\`npm run ${script}\` exited with code ${code}:\n${tail}`);
-  }
-  return { seconds, stdout };
+/** One timed command: seconds from spawn to exit, CPU seconds of its whole tree (null without /proc), its stdout. */
+interface Timed {
+  readonly seconds: number;
+  readonly cpuSeconds: number | null;
+  readonly stdout: string;
+}
+
+/** Times `npm run --silent <script> -- args`; throws with the tail of its output if it fails. */
+async function timeNpm(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+  const run = await runCommand("npm", ["run", "--silent", script, "--", ...args], { env });
+  if (run.code !== 0) throw new Error(`\`npm run ${script}\` exited with code ${run.code}:\n${outputTail(run, 12)}`);
+  return run;
 }
 
 /** Options of `benchBookRebuild`. */
@@ -119,6 +113,9 @@ export interface BookRebuild {
   readonly firstBuildSeconds: number;
   readonly bookSeconds: number[];
   readonly aloneSeconds: number[];
+  /** CPU seconds (user + system, whole process tree) of the same runs, when /proc gives them. */
+  readonly bookCpuSeconds?: number[];
+  readonly aloneCpuSeconds?: number[];
 }
 
 /**
@@ -148,22 +145,28 @@ export async function benchBookRebuild(options: BookRebuildOptions): Promise<Boo
 
     log(`book rebuild: first full build of ${names.length} notebook(s) in ${scratch}…`);
     const first = await timeNpm("book", bookArgs, options.env);
-    const samples = await alternateRounds(options.repeat, async (side, round) => {
+    const samples = await alternateRounds(options.repeat, async (side, round): Promise<Timed> => {
       const kind = round < options.repeat.warmup ? "warm-up" : "run";
       const total = options.repeat.warmup + options.repeat.runs;
+      const cpu = (r: Timed) => (r.cpuSeconds === null ? "" : `, ${r.cpuSeconds.toFixed(1)} s CPU`);
       if (side === "book") {
         writeFileSync(touchedFile, touchedBytes(original, round));
         const r = await timeNpm("book", bookArgs, options.env);
         const problem = rebuildProblem(r.stdout, touched, names.length);
         if (problem) throw new Error(problem);
-        log(`book rebuild: book after touching ${touched}, ${kind} ${round + 1}/${total}: ${r.seconds.toFixed(1)} s`);
-        return r.seconds;
+        log(`book rebuild: book after touching ${touched}, ${kind} ${round + 1}/${total}: ${r.seconds.toFixed(1)} s${cpu(r)}`);
+        return r;
       }
       const r = await timeNpm("workbook", aloneArgs, options.env);
-      log(`book rebuild: ${touched} alone, ${kind} ${round + 1}/${total}: ${r.seconds.toFixed(1)} s`);
-      return r.seconds;
+      log(`book rebuild: ${touched} alone, ${kind} ${round + 1}/${total}: ${r.seconds.toFixed(1)} s${cpu(r)}`);
+      return r;
     });
-    return { touched, notebooks: names.length, firstBuildSeconds: first.seconds, bookSeconds: samples.book, aloneSeconds: samples.alone };
+    const cpuOf = (runs: Timed[]) => (runs.every((r) => r.cpuSeconds !== null) ? runs.map((r) => r.cpuSeconds!) : undefined);
+    return {
+      touched, notebooks: names.length, firstBuildSeconds: first.seconds,
+      bookSeconds: samples.book.map((r) => r.seconds), aloneSeconds: samples.alone.map((r) => r.seconds),
+      bookCpuSeconds: cpuOf(samples.book), aloneCpuSeconds: cpuOf(samples.alone),
+    };
   } finally {
     if (!removeScratch(scratch)) log(`book rebuild: ${scratch} lost the bench's marker; left in place`);
   }
@@ -179,6 +182,12 @@ export function bookRebuildFigure(result: BookRebuild, setName: string): Figure 
     subject: { label: "book", samples: result.bookSeconds },
     peer: { label: "alone", samples: result.aloneSeconds },
     target: { of: "ratio", max: 1.3 },
-    notes: { touched: result.touched, notebooks: result.notebooks, firstBuildSeconds: Number(result.firstBuildSeconds.toFixed(2)) },
+    notes: {
+      touched: result.touched, notebooks: result.notebooks, firstBuildSeconds: Number(result.firstBuildSeconds.toFixed(2)),
+      // CPU time is what a loaded machine disturbs least: the same ratio, over user + system seconds.
+      ...(result.bookCpuSeconds && result.aloneCpuSeconds
+        ? { cpuRatio: Number((summarize(result.bookCpuSeconds).median / summarize(result.aloneCpuSeconds).median).toFixed(3)) }
+        : {}),
+    },
   });
 }

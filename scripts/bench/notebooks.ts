@@ -1,13 +1,14 @@
 // The runner against the reference executor (Debian's nbclient): the same notebooks, the same tslab binary,
 // each executor in its own process, timed from spawn to exit, with the summed RSS of its process tree
 // (executor + kernels) sampled from /proc. Runs alternate between the two so both see the same load.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { projectRoot } from "../../src/model";
 import { registerKernel } from "../kernel/register";
 import { samplePeakRss } from "./proc-tree";
+import { runCommand } from "./run-command";
 import { checkRepeat, type RepeatOptions } from "./stats";
 
 /** Debian's interpreter, where python3-nbclient is installed; PYTHON overrides it. */
@@ -76,28 +77,18 @@ interface ChildResult {
 
 /** Spawns one executor process on the jobs, samples its tree's memory, and checks every notebook ran. */
 async function runExecutor(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, notebooks: readonly string[]): Promise<ExecutorRun> {
-  const started = performance.now();
-  const child = spawn(command, args, { cwd: projectRoot(), env, stdio: ["ignore", "pipe", "pipe"] });
-  const sampler = samplePeakRss(child.pid!);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", resolve);
-  });
-  const wallSeconds = (performance.now() - started) / 1000;
-  const peak = sampler.stop();
-  if (code !== 0) throw new Error(`${name} exited with code ${code}:\n${stderr.trim().split("\n").slice(-15).join("\n")}`);
-  const results = JSON.parse(stdout.trim().split("\n").pop() ?? "[]") as ChildResult[];
+  let sampler: ReturnType<typeof samplePeakRss> | undefined;
+  const run = await runCommand(command, args, { env, onSpawn: (pid) => (sampler = samplePeakRss(pid)) });
+  const peak = sampler!.stop();
+  if (run.code !== 0) throw new Error(`${name} exited with code ${run.code}:\n${run.stderr.trim().split("\n").slice(-15).join("\n")}`);
+  const results = JSON.parse(run.stdout.trim().split("\n").pop() ?? "[]") as ChildResult[];
   const failed = results.findIndex((r) => r.error !== null);
   if (failed >= 0) {
     throw new Error(`${name} failed ${notebooks[failed]} (${results[failed].error}${results[failed].message ? `: ${results[failed].message}` : ""}); the benchmark only times notebooks that run`);
   }
   const kernelStartSeconds = results[0]?.kernel_start_seconds;
   if (typeof kernelStartSeconds !== "number") throw new Error(`${name} did not report its first kernel's start-up time`);
-  return { wallSeconds, peakRssBytes: peak.peakBytes, peakProcesses: peak.peakProcesses, kernelStartSeconds };
+  return { wallSeconds: run.seconds, peakRssBytes: peak.peakBytes, peakProcesses: peak.peakProcesses, kernelStartSeconds };
 }
 
 /** Executes the notebooks with the runner and (when available) nbclient, alternating, `warmup` + `runs` times each. */

@@ -1,6 +1,6 @@
 // `npm run book [-- --executed DIR --out DIR --no-run --serve --port N]`: turns the executed workbook into a static site
 // that works from file://, and with --serve serves it on 127.0.0.1 for the "try it" panel.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { resolveModelPathsFromCommandDir } from "../../src/model/command-dir";
 import { parseOrExitCode } from "../cli-usage";
@@ -8,7 +8,7 @@ import { checkOutputDir, OutputPathError } from "../output-dir";
 import { parseBookArgs, USAGE, type BookOptions } from "./cli-args";
 import { assessCopies, needsRun, type CopyState } from "./freshness";
 import { serveSite } from "./serve";
-import { bookGuard, buildSite, PROJECT_ROOT, type SiteOptions, type TryItResult } from "./site";
+import { bookGuard, buildSite, lazyPageTools, PROJECT_ROOT, type SiteOptions, type TryItResult } from "./site";
 
 const root = PROJECT_ROOT;
 
@@ -25,9 +25,10 @@ function shown(p: string): string {
 
 /**
  * Executes, into --executed, only the notebooks of --notebooks whose copy is missing, stale (source or helper
- * module changed, by content hash), failed or unproven; returns false if that run failed.
+ * module changed, by content hash), failed or unproven; returns false if that run failed. `meanwhile` runs while
+ * the notebooks execute (the kernels work in other processes), so loading the page renderer costs no extra time.
  */
-function refreshWorkbook(options: BookOptions): boolean {
+async function refreshWorkbook(options: BookOptions, meanwhile: () => Promise<void>): Promise<boolean> {
   if (options.noRun) return true;
   const states = assessCopies(options.executed, options.notebooks, siteOptions(options).helperDir);
   const toRun = states.filter(needsRun);
@@ -38,10 +39,17 @@ function refreshWorkbook(options: BookOptions): boolean {
   }
   console.log(`book: executing ${toRun.length} of ${sources} notebooks into ${shown(options.executed)}:`);
   for (const state of toRun) console.log(`  ${state.name}: ${state.why}`);
-  const args = ["run", "--silent", "workbook", "--", "--out", options.executed, ...toRun.map((s) => s.source!)];
-  const run = spawnSync("npm", args, { cwd: root, stdio: "inherit" });
-  if (run.status === 0) return true;
-  console.error(`book: \`npm run workbook\` failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`}); building the book from what it wrote, with failures shown`);
+  // The runner's own entry point, as \`npm run workbook\` starts it, without a second npm in between.
+  const args = ["--import", "tsx", path.join(root, "scripts", "runner", "main.ts"), "--out", options.executed, ...toRun.map((s) => s.source!)];
+  const run = spawn(process.execPath, args, { cwd: root, stdio: "inherit" });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    run.once("error", (error) => resolve({ code: null, signal: null, error }));
+    run.once("exit", (code, signal) => resolve({ code, signal }));
+  });
+  await meanwhile();
+  const result = await exited;
+  if (result.code === 0) return true;
+  console.error(`book: \`npm run workbook\` failed (${result.error?.message ?? `exit ${result.code ?? result.signal}`}); building the book from what it wrote, with failures shown`);
   return false;
 }
 
@@ -71,13 +79,16 @@ async function main(argv: string[]): Promise<number> {
     console.error(`book: ${error.message}`);
     return 2;
   }
-  const workbookOk = refreshWorkbook(options);
-  const site = await buildSite(options.executed, options.out, siteOptions(options));
+  const tools = lazyPageTools();
+  // Notebooks that run get new pages: the highlighter loads while they execute.
+  const workbookOk = await refreshWorkbook(options, tools.warm);
+  const site = await buildSite(options.executed, options.out, { ...siteOptions(options), tools });
   // The model line once per model, not on every page's line.
   const models = [...new Set(site.steps.map((s) => `${s.model.kind}: ${s.model.text}`))];
   for (const step of site.steps) console.log(`book: ${step.slug}.html  ${step.title}${models.length > 1 ? `  [model ${models.indexOf(`${step.model.kind}: ${step.model.text}`) + 1}]` : ""}`);
   models.forEach((model, i) => console.log(`book: model${models.length > 1 ? ` ${i + 1}` : ""}: ${model}`));
-  console.log(`book: wrote ${site.pages.length} pages to ${shown(site.outDir)}/ (open index.html)`);
+  const kept = site.steps.length - site.rendered.length;
+  console.log(`book: wrote ${site.pages.length} pages to ${shown(site.outDir)}/ (open index.html)${kept > 0 ? `; ${kept} unchanged since the last build, copied` : ""}`);
   const copiesFail = reportCopies(site.copies);
   for (const issue of site.issues) console.error(`book: ${issue.slug}.ipynb cell ${issue.cell} ${issue.problem}; see ${issue.slug}.html#cell-${issue.cell}`);
   reportTryIt(site.tryIt, options.serve !== undefined);

@@ -1,9 +1,11 @@
-import katex from "katex";
+import type katexType from "katex";
 import { Marked, type Tokens } from "marked";
 import { escapeHtml } from "./escape";
 
 /** Renders TeX with KaTeX; a TeX mistake shows in red in place instead of failing the page. */
 function tex(source: string, displayMode: boolean): string {
+  // Loaded on first use (pages that are not re-rendered need no KaTeX).
+  const katex = require("katex") as typeof katexType;
   return katex.renderToString(source, { displayMode, throwOnError: false, output: "htmlAndMathml" });
 }
 

@@ -1,5 +1,5 @@
-import createDOMPurify from "dompurify";
-import { JSDOM } from "jsdom";
+import type createDOMPurifyType from "dompurify";
+import type { JSDOM as JSDOMType } from "jsdom";
 
 /**
  * Jupyter's trust model for the course site: HTML a notebook output carries is untrusted, so it goes through
@@ -8,7 +8,11 @@ import { JSDOM } from "jsdom";
  * past the output's own box.
  */
 export function createSanitizer(): (html: string) => string {
-  const purify = createDOMPurify(new JSDOM("").window as unknown as Parameters<typeof createDOMPurify>[0]);
+  // Loaded here, not at the top: jsdom takes about a second to load, and a rebuild that re-renders no page with
+  // HTML output (or only prints --help) never needs it.
+  const createDOMPurify = require("dompurify") as typeof createDOMPurifyType; // its CommonJS build exports the factory itself
+  const { JSDOM } = require("jsdom") as { JSDOM: typeof JSDOMType };
+  const purify = createDOMPurify(new JSDOM("").window as unknown as Parameters<typeof createDOMPurifyType>[0]);
   const config = {
     FORBID_TAGS: ["style", "link", "meta", "base", "form", "input", "button", "textarea", "select", "iframe", "frame", "object", "embed", "audio", "video", "source", "track", "template"],
     FORBID_ATTR: ["action", "formaction", "srcset", "ping", "background", "poster"],

@@ -7,7 +7,8 @@ import { createCodeHighlighter } from "./highlight";
 import { createMarkdown } from "./markdown";
 import { detectModel } from "./model-note";
 import { readNotebook } from "./notebook";
-import { renderIndexPage, renderStepPage, stepSummary, stepTitle, type CellIssue, type Step } from "./page";
+import { fileSha256, pageKey, pageRecord, PAGES_MANIFEST, readPagesManifest, rendererFingerprint, reusablePage, type PageRecord } from "./page-cache";
+import { renderIndexPage, renderStepPage, stepSummary, stepTitle, type CellIssue, type PageTools, type Step } from "./page";
 import { copyTryItAssets, findPanelModel, renderPanel, TRY_IT_PAGES, type PanelModel, type TryItWeight } from "./try-it";
 
 /** The project root: the book never writes there, nor above it. */
@@ -23,6 +24,8 @@ export interface SiteResult {
   steps: Pick<Step, "slug" | "title" | "model">[];
   /** The "try it" panel: pages that have one, the model it runs or why it cannot, and the bytes it added. */
   tryIt: TryItResult;
+  /** Slugs of the pages rendered by this build; the others were copied unchanged from the previous build. */
+  rendered: string[];
 }
 
 /** What the "try it" panels of a site need and weigh. */
@@ -41,6 +44,8 @@ export interface SiteOptions {
   helperDir?: string;
   /** The output directory's default path, where an unmarked site of an older book is taken over. */
   defaultOut?: string;
+  /** Page renderer tools, when the caller has started loading them (default: made on first use). */
+  tools?: ReturnType<typeof lazyPageTools>;
 }
 
 /** The executed notebooks of a directory, in course order (by file name). */
@@ -81,6 +86,28 @@ function addPanels(steps: Step[]): { pages: TryItResult["pages"]; models: PanelM
   return { pages, models };
 }
 
+/**
+ * The tools pages are rendered with, made on first use: shiki, KaTeX and jsdom take seconds to load, and a rebuild
+ * that only copies pages needs none of them. `warm()` starts loading the highlighter ahead of time.
+ */
+export function lazyPageTools(): PageTools & { warm: () => Promise<void> } {
+  let markdown: PageTools["markdown"] | undefined;
+  let sanitize: PageTools["sanitize"] | undefined;
+  let highlight: PageTools["highlight"] | undefined;
+  let loading: Promise<void> | undefined;
+  const warm = () => (loading ??= createCodeHighlighter().then((h) => { highlight = h; }));
+  return {
+    warm,
+    markdown: (source, attachments) => (markdown ??= createMarkdown())(source, attachments),
+    // jsdom (behind the sanitiser) loads on first use: a refused --out or a usage error answers without it.
+    sanitize: (html) => (sanitize ??= (require("./sanitize") as typeof import("./sanitize")).createSanitizer())(html),
+    highlight: (code) => {
+      if (!highlight) throw new Error("the code highlighter is used before it was loaded: await warm() first");
+      return highlight(code);
+    },
+  };
+}
+
 /** Renders every executed notebook to a page plus an index, into `outDir` (replaced atomically). */
 export async function buildSite(executedDir: string, outDir: string, options: SiteOptions = {}): Promise<SiteResult> {
   const guard = bookGuard(executedDir, options);
@@ -95,25 +122,34 @@ export async function buildSite(executedDir: string, outDir: string, options: Si
   });
   const tryIt = addPanels(steps);
   const missing = copies.filter((c) => c.kind === "missing");
-  // jsdom (behind the sanitiser) is loaded only now: a refused --out or a usage error answers without it.
-  const { createSanitizer } = await import("./sanitize");
-  const tools = { markdown: createMarkdown(), highlight: await createCodeHighlighter(), sanitize: createSanitizer() };
+  // Pages whose inputs are unchanged since the previous build are copied from it rather than rendered again.
+  const previous = readPagesManifest(outDir, guard.tool);
+  const fingerprint = rendererFingerprint();
+  const keys = steps.map((_, i) => pageKey(fingerprint, steps, i, fileSha256(published[i].executed!)));
+  const kept = steps.map((step, i) => reusablePage(outDir, previous, step.slug, keys[i]));
+  const tools = options.tools ?? lazyPageTools();
+  if (kept.some((page) => page === undefined)) await tools.warm();
   return replaceDirAtomically(outDir, guard, async (dir) => {
     const issues: CellIssue[] = [];
     const pages: string[] = [];
+    const rendered: string[] = [];
+    const records: Record<string, PageRecord> = {};
     steps.forEach((step, i) => {
-      const page = renderStepPage(steps, i, tools);
+      const page = kept[i] ?? renderStepPage(steps, i, tools);
+      if (!kept[i]) rendered.push(step.slug);
       issues.push(...page.issues);
       fs.writeFileSync(path.join(dir, `${step.slug}.html`), page.html);
+      records[step.slug] = pageRecord(keys[i], page.html, page.issues);
       pages.push(`${step.slug}.html`);
     });
+    fs.writeFileSync(path.join(dir, PAGES_MANIFEST), `${JSON.stringify({ version: 1, pages: records }, null, 1)}\n`);
     fs.writeFileSync(path.join(dir, "index.html"), renderIndexPage(steps, issues, missing));
     copyAssets(dir);
     const runnable = tryIt.models;
     const weight = runnable.length > 0 ? copyTryItAssets(dir, runnable) : { code: 0, runtime: 0, models: 0 };
     return {
       outDir, pages: ["index.html", ...pages], issues, copies: copies.filter((c) => c.kind !== "clean"),
-      steps: steps.map(({ slug, title, model }) => ({ slug, title, model })), tryIt: { pages: tryIt.pages, weight },
+      steps: steps.map(({ slug, title, model }) => ({ slug, title, model })), rendered, tryIt: { pages: tryIt.pages, weight },
     };
   });
 }

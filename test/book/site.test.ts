@@ -172,3 +172,42 @@ test("markdown: dollar amounts are not maths, notebook links point at pages, rem
   assert.doesNotMatch(image, /<img/);
   assert.match(image, /<a href="https:\/\/example.org\/d.png">diagram<\/a>/);
 });
+
+test("a rebuild renders only pages whose inputs changed, copies the rest, and never copies a page edited since", async () => {
+  const dir = tmp();
+  const course = cleanCourse();
+  const executed = writeCourse(path.join(dir, "executed"), course);
+  const out = path.join(dir, "book");
+  const first = await buildSite(executed, out);
+  assert.deepEqual(first.rendered, ["01-softmax", "02-attention"]);
+  const firstPages = Object.fromEntries(["01-softmax", "02-attention"].map((s) => [s, read(out, `${s}.html`)]));
+
+  const again = await buildSite(executed, out);
+  assert.deepEqual(again.rendered, [], "nothing changed: every page is copied");
+  for (const slug of ["01-softmax", "02-attention"]) assert.equal(read(out, `${slug}.html`), firstPages[slug]);
+
+  // A new output in 02: only its page is rendered again; 01 links to 02 by title, which did not change.
+  const changed = structuredClone(course);
+  const cells = (changed["02-attention"] as { cells: { cell_type: string; outputs?: unknown[] }[] }).cells;
+  cells[1].outputs!.push({ output_type: "stream", name: "stdout", text: ["a new line of output\n"] });
+  writeCourse(executed, changed);
+  const third = await buildSite(executed, out);
+  assert.deepEqual(third.rendered, ["02-attention"]);
+  assert.match(read(out, "02-attention.html"), /a new line of output/);
+  assert.equal(read(out, "01-softmax.html"), firstPages["01-softmax"]);
+
+  // A page edited by hand since the last build is rendered again, not copied.
+  fs.writeFileSync(path.join(out, "01-softmax.html"), "edited");
+  const fourth = await buildSite(executed, out);
+  assert.deepEqual(fourth.rendered, ["01-softmax"]);
+  assert.equal(read(out, "01-softmax.html"), firstPages["01-softmax"]);
+
+  // A renamed title changes the neighbour's links: both pages are rendered again.
+  const retitled = structuredClone(changed);
+  const heading = (retitled["02-attention"] as { cells: { source: string[] }[] }).cells[0];
+  heading.source = ["# Attention weights\n", "\n", "Each row shows where one token looks."];
+  writeCourse(executed, retitled);
+  const fifth = await buildSite(executed, out);
+  assert.deepEqual(fifth.rendered, ["01-softmax", "02-attention"]);
+  assert.match(read(out, "01-softmax.html"), /Attention weights<\/a>/);
+});

@@ -14,6 +14,15 @@ function attention(block: number) {
   return makeTensor("float32", values, [2, 3, 4, 4]);
 }
 
+/** A slider step's matrix, decoded from plotly.js's typed-array spec as plotly.js decodes it (float32, little-endian). */
+function decodeSpec(spec: Loose): number[][] {
+  assert.equal(spec.dtype, "f4");
+  const [rows, cols] = String(spec.shape).split(",").map(Number);
+  const bytes = Buffer.from(spec.bdata, "base64");
+  assert.equal(bytes.length, rows * cols * 4, "bdata holds rows × cols float32 values");
+  return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (__, j) => bytes.readFloatLE((i * cols + j) * 4)));
+}
+
 test("head view: one slider step per block and head, each putting that head's matrix of the chosen sentence in the heatmap", () => {
   const tokens = ["[CLS]", "<b>hi</b>", "[SEP]", "[PAD]"];
   const fig = headView([attention(0), attention(1)], tokens, { sentence: 1, start: [1, 2] });
@@ -23,11 +32,11 @@ test("head view: one slider step per block and head, each putting that head's ma
   assert.equal(slider.active, 5);
   const step = slider.steps[4]; // block 1, head 1
   assert.equal(step.method, "update");
-  const z = step.args[0].z[0] as number[][];
+  const z = decodeSpec(step.args[0].z[0]);
   // sentence 1, head 1, row 2, column 3 of block 1
   assert.equal(z[2][3], 1000 + ((1 * 3 + 1) * 16 + 2 * 4 + 3));
   assert.match(step.args[1]["title.text"], /block 2, head 2$/, "titles count from 1");
-  assert.deepEqual((fig.data[0] as Loose).z, slider.steps[5].args[0].z[0], "the start head is drawn first");
+  assert.deepEqual((fig.data[0] as Loose).z, decodeSpec(slider.steps[5].args[0].z[0]), "the start head is drawn first");
   assert.deepEqual((fig.layout.xaxis as Loose).ticktext, ["[CLS]", "&lt;b&gt;hi&lt;/b&gt;", "[SEP]", "[PAD]"], "tokens are escaped, [PAD] kept");
   assert.throws(() => headView([attention(0)], tokens.slice(0, 3)), /tokens has 3 entries/);
   assert.throws(() => headView([attention(0)], tokens, { sentence: 2 }), /sentence 2 is not in the batch of 2/);

@@ -83,11 +83,16 @@ test("head view: each slider step draws that head's matrix and names it in the t
   const blocks = [0, 1].map((b) => makeTensor("float32", Float32Array.from({ length: 2 * 2 * 3 * 3 }, (_, k) => (b * 36 + k) / 100), [2, 2, 3, 3]));
   const fig = headView(blocks, ["[CLS]", "hi", "[SEP]"], { sentence: 1 });
   const { page, errors } = await open(figureHtml(fig, { id: "heads" }));
-  await choose(page, 0, 3); // block 2, head 2
-  const z = await page.evaluate(() => (document.querySelector(".js-plotly-plot") as any).data[0].z);
-  assert.deepEqual(z, (fig.layout as any).sliders[0].steps[3].args[0].z[0]);
-  // Weights are kept to 3 decimals (what the hover shows).
-  assert.equal(z[0][0], Math.round(Math.fround((36 + (1 * 2 + 1) * 9) / 100) * 1e3) / 1e3);
+  // The matrix plotly.js computed the drawing from (calcdata), as plain numbers.
+  const drawn = () => page.evaluate(() => ((document.querySelector(".js-plotly-plot") as any).calcdata[0][0].z as ArrayLike<number>[]).map((row) => Array.from(row)));
+  assert.deepEqual(await drawn(), (fig.data[0] as any).z, "the start head is drawn from its plain array");
+  await choose(page, 0, 3); // block 2, head 2: its matrix travels as a base64 float32 typed-array spec
+  const z = await drawn();
+  const spec = (fig.layout as any).sliders[0].steps[3].args[0].z[0];
+  assert.equal(spec.shape, "3,3");
+  // Weights are kept to 3 decimals (what the hover shows), then stored as float32.
+  const weight = (k: number) => Math.fround(Math.round(Math.fround((36 + (1 * 2 + 1) * 9 + k) / 100) * 1e3) / 1e3);
+  assert.deepEqual(z, [0, 1, 2].map((i) => [0, 1, 2].map((j) => weight(i * 3 + j))));
   assert.match((await state(page)).title, /block 2, head 2/);
   assert.deepEqual(errors, []);
   await page.close();

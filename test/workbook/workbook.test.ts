@@ -220,19 +220,13 @@ test("running the workbook leaves the source notebooks untouched, and the run is
   }
 });
 
-/**
- * Known exception: 10's head view carries every head's attention matrix for its slider (24 on the demo model, 72 on
- * DistilBERT), which nbformat's one-number-per-line JSON makes heavy; it is checked to hold plotly.js once only.
- */
-const OVER_SIZE_BUDGET = new Set(["10-why-this-label.ipynb"]);
-
 test("each executed copy stays under 1.5 MB: plotly.js is the workbook's partial bundle, inlined at most once", () => {
   const marker = "partial bundle for this workbook";
   for (const run of workbook.notebooks) {
     assert.ok(run.executed, `${run.name} did not execute`);
     const text = run.executed;
     const bytes = Buffer.byteLength(text);
-    if (!OVER_SIZE_BUDGET.has(run.name)) assert.ok(bytes < 1.5e6, `${run.name} is ${(bytes / 1e6).toFixed(2)} MB`);
+    assert.ok(bytes < 1.5e6, `${run.name} is ${(bytes / 1e6).toFixed(2)} MB`);
     assert.ok(text.split(marker).length - 1 <= 1, `${run.name} inlines plotly.js more than once`);
   }
 });
