@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CellError, readNotebook, runNotebooks, serializeNotebook, type Notebook, type NotebookOutcome } from "../../scripts/runner";
+import { CellError, helperSha256, readNotebook, runNotebooks, serializeNotebook, stampProvenance, type Notebook, type NotebookOutcome } from "../../scripts/runner";
 import { modelsDir, projectRoot } from "../../src/model";
 import { allDemoModels } from "./demo-model";
 import { withLock } from "./lock";
@@ -103,7 +103,8 @@ async function execute(dir: string): Promise<ExecutedWorkbook> {
   const staging = `${dir}.tmp-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
-  const notebooks = outcomes.map((outcome, i) => ({ ...record(names[i], outcome, staging, dir), sourceSha256: before[i], sourceSha256After: after[i] }));
+  const helper = helperSha256();
+  const notebooks = outcomes.map((outcome, i) => ({ ...record(names[i], outcome, staging, dir, before[i], helper), sourceSha256: before[i], sourceSha256After: after[i] }));
   fs.writeFileSync(path.join(staging, RUN_FILE), `${JSON.stringify({ dir, notebooks, seconds }, null, 1)}\n`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(staging, dir);
@@ -114,9 +115,21 @@ function sha256File(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
-function record(name: string, outcome: NotebookOutcome, staging: string, dir: string): Omit<ExecutedNotebook, "sourceSha256" | "sourceSha256After"> {
-  const notebook = outcome.result?.notebook ?? (outcome.error instanceof CellError ? outcome.error.notebook : undefined);
-  if (notebook) fs.writeFileSync(path.join(staging, name), serializeNotebook(notebook));
+/** Writes the executed copy as `npm run workbook` does, with its provenance (metadata.workbook, contract 1). */
+function record(name: string, outcome: NotebookOutcome, staging: string, dir: string, sourceSha256: string, helper: string | undefined): Omit<ExecutedNotebook, "sourceSha256" | "sourceSha256After"> {
+  const failure = outcome.error instanceof CellError ? outcome.error : undefined;
+  const notebook = outcome.result?.notebook ?? failure?.notebook;
+  if (notebook) {
+    stampProvenance(notebook, {
+      sourceSha256,
+      helperSha256: helper,
+      failed: outcome.error !== undefined,
+      failedCells: outcome.result?.failedCells ?? failure?.failedCells ?? [],
+      lostOutput: outcome.result?.lostOutput ?? failure?.lostOutput ?? false,
+      model: outcome.model,
+    });
+    fs.writeFileSync(path.join(staging, name), serializeNotebook(notebook));
+  }
   return {
     name,
     source: outcome.path,

@@ -32,7 +32,7 @@ test("npm run demo-models -- --out DIR builds every demo model there and prints 
     }
     assert.match(run.stdout, new RegExp(`^  total .* built in \\d+\\.\\d\\d s$`, "m"));
   }
-  assert.match(run.stdout, /demoModel\(s\) in \d+\.\d\d s/);
+  assert.match(run.stdout, /demo model\(s\) in \d+\.\d\d s/);
 });
 
 test("an unknown demo model name is a usage error listing the known ones, and nothing is built", () => {
