@@ -12,6 +12,8 @@ env.localModelPath = new URL("models/", import.meta.url).pathname;
 env.backends.onnx.wasm.wasmPaths = new URL("ort/", import.meta.url).href;
 // The browser's HTTP cache revalidates files; the Cache API copy would keep an old model after the site is rebuilt.
 env.useBrowserCache = false;
+// One thread: the model is small, and starting ONNX Runtime's thread pool costs more than it saves on one sentence.
+env.backends.onnx.wasm.numThreads = 1;
 
 /** The model, loaded once: { classifier, tokenizer, model, vocab, multiLabel }, or null if it failed to load. */
 let loading;
