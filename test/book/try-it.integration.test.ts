@@ -81,7 +81,11 @@ async function panelSteps(page: Page) {
 
 /** Asserts that the panel's steps for `text` are the Node pipeline's. */
 async function assertSameAsNode(page: Page, classifier: TextClassificationPipeline, text: string): Promise<void> {
-  await page.waitForFunction((t) => document.querySelector<HTMLElement>(".try-it-steps")?.dataset.sentence === t, text, { timeout: 120_000 });
+  // The steps come first, then pipeline()'s answer on the same sentence (data-checked).
+  await page.waitForFunction((t) => {
+    const steps = document.querySelector<HTMLElement>(".try-it-steps");
+    return steps?.dataset.sentence === t && steps.dataset.checked === t;
+  }, text, { timeout: 120_000 });
   const shown = await panelSteps(page);
   const node = await nodeSteps(classifier, text);
   const id2label = (classifier.model.config as unknown as { id2label: Record<string, string> }).id2label;

@@ -40,6 +40,8 @@
       say(`Model loaded in ${(data.loadMs / 1000).toFixed(1)} s (once for this page).`);
     } else if (data.type === "result" && data.id === sent) {
       show(data);
+    } else if (data.type === "pipeline" && data.id === sent) {
+      compare(data);
     } else if (data.type === "error") {
       panel.classList.add("failed");
       say(`Something went wrong: ${data.message}`);
@@ -64,6 +66,15 @@
     if (className) node.className = className;
     if (text !== undefined) node.textContent = text;
     return node;
+  }
+
+  /** Says whether pipeline() on the same sentence gives the label and score the steps gave. */
+  function compare({ text, pipeline }) {
+    const label = panel.querySelector(".try-it-label");
+    const same = pipeline.label === label.dataset.label && Math.abs(pipeline.score - Number(label.dataset.value)) < 1e-5;
+    panel.querySelector(".try-it-check").textContent =
+      `pipeline() gives ${pipeline.label} ${pipeline.score.toFixed(4)}: ${same ? "✓ the same" : "✗ different"}`;
+    steps.dataset.checked = text;
   }
 
   /** Draws one sentence's steps; every number keeps its full value in data-value. */
@@ -102,9 +113,7 @@
     label.dataset.label = result.label;
     label.dataset.value = result.score;
     label.replaceChildren(element("strong", "", result.label), ` with score ${result.score.toFixed(4)}`);
-    const same = result.pipeline.label === result.label && Math.abs(result.pipeline.score - result.score) < 1e-5;
-    panel.querySelector(".try-it-check").textContent =
-      `pipeline() gives ${result.pipeline.label} ${result.pipeline.score.toFixed(4)}: ${same ? "✓ the same" : "✗ different"}`;
+    panel.querySelector(".try-it-check").textContent = "pipeline() on the same sentence: running…";
 
     steps.hidden = false;
     steps.dataset.sentence = result.text;

@@ -56,6 +56,9 @@ async function runWaiting() {
       const job = waiting;
       waiting = null;
       self.postMessage(await classify(loaded, job));
+      // The whole pipeline on the same text, after the steps are on screen: it shows they give its answer.
+      const [answer] = await loaded.classifier(job.text);
+      self.postMessage({ type: "pipeline", id: job.id, text: job.text, pipeline: answer });
     }
   } catch (error) {
     self.postMessage({ type: "error", message: error.message });
@@ -64,7 +67,7 @@ async function runWaiting() {
   }
 }
 
-async function classify({ classifier, tokenizer, model, vocab, multiLabel }, { id, text }) {
+async function classify({ tokenizer, model, vocab, multiLabel }, { id, text }) {
   const started = performance.now();
   // 1. Text → ids, as the pipeline calls the tokenizer (truncated to the model's length).
   const inputs = tokenizer(text, { padding: true, truncation: true });
@@ -78,11 +81,9 @@ async function classify({ classifier, tokenizer, model, vocab, multiLabel }, { i
   // 4. The best score's id, named by the config's id2label.
   const best = scores.indexOf(Math.max(...scores));
   const label = model.config.id2label?.[best] ?? `LABEL_${best}`;
-  // The whole pipeline on the same text, to show the steps give its answer.
-  const [answer] = await classifier(text);
   return {
     type: "result", id, text, ids, pieces, logits: row, scores, label, score: scores[best],
-    pipeline: answer, ms: performance.now() - started,
+    ms: performance.now() - started,
   };
 }
 
