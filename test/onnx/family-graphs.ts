@@ -4,6 +4,7 @@
 import { GraphBuilder, tensorProto } from "../../src/onnx/graph-builder";
 import type { HeadFamily } from "../../src/onnx/family";
 import { quantizeDynamic } from "../../src/demo-models/distilbert/quantize";
+import { mulberry32 } from "../../src/tensor/random";
 
 /** How a family graph is laid out. */
 export interface FamilyGraphOptions {
@@ -31,24 +32,13 @@ export const HIDDEN = 8;
 const VOCAB = 24;
 const MAX_POSITIONS = 16;
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class FamilyGraph {
   readonly g = new GraphBuilder();
   private readonly rand: () => number;
   private constants = 0;
 
   constructor(readonly o: FamilyGraphOptions) {
-    this.rand = random(o.seed ?? 7);
+    this.rand = mulberry32(o.seed ?? 7);
   }
 
   private floats(n: number, scale: number): Float32Array {
