@@ -1,28 +1,78 @@
 /**
- * The runner against the real tslab kernel: one run of test/notebooks/outputs.ipynb, checked cell by cell; then
- * parity with the reference executor: the protocol test notebooks through nbclient (Debian's python3-nbclient, on
- * the same tslab binary) and through the runner give the same executed notebooks, timestamps aside (the runner's
- * outputs.ipynb is that same run).
+ * The runner against the real tslab kernel, on the test notebooks in test/notebooks/, each executed once (in
+ * before()) and read by several tests: outputs.ipynb checked cell by cell; failing cells (errors, timeouts, a wedged
+ * kernel and a dying one); then parity with the reference executor: the protocol test notebooks through nbclient
+ * (Debian's python3-nbclient, on the same tslab binary) give the same executed notebooks as the runner's runs above,
+ * timestamps aside.
  */
-import { before, test } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { CellError } from "../../scripts/runner/errors";
+import { runNotebooks, type NotebookOutcome } from "../../scripts/runner/batch";
+import { CellError, CellExecutionError, CellTimeoutError, DeadKernelError } from "../../scripts/runner/errors";
 import { executeNotebook, type ExecuteResult } from "../../scripts/runner/executor";
 import { serializeNotebook } from "../../scripts/runner/nbjson";
-import type { CodeCell, Output } from "../../scripts/runner/notebook";
-import { comparable, nbformatProblems, tempDir, testNotebook } from "./helpers";
+import { readNotebook, type CodeCell, type Output } from "../../scripts/runner/notebook";
+import { comparable, nbformatProblems, processesIn, tempDir, testNotebook } from "./helpers";
 import { nbclientUnavailable, runNbclient } from "./nbclient";
 
 const path = testNotebook("outputs.ipynb");
 let result: ExecuteResult;
 const sourceBefore = readFileSync(path, "utf8");
 
-const OPTIONS = { timeout: 60 };
+/**
+ * How long a looping cell runs before the runner interrupts it. Generous: the interrupt must find the cell already
+ * in its loop (compiled and started), which takes seconds on a busy machine. Only busy-loop.ipynb spins (and uses a
+ * core meanwhile): the other never-ending cells block in Atomics.wait, which costs no CPU.
+ */
+const LOOP_TIMEOUT_S = 10;
+const outcomes = new Map<string, NotebookOutcome>();
+/** The test notebooks are copied here, so the kernels of this file (and only those) run in this folder. */
+const folder = mkdtempSync(join(tmpdir(), "runner-failures-"));
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+/** Runs the named test notebooks as one batch (kernels start while the previous notebook runs). */
+async function batch(prefix: string, names: string[], options: Parameters<typeof runNotebooks>[1]): Promise<void> {
+  const inputs = await Promise.all(names.map(async (name) => {
+    const path = join(folder, `${name}.ipynb`);
+    if (!existsSync(path)) copyFileSync(testNotebook(`${name}.ipynb`), path);
+    return { path, notebook: await readNotebook(path) };
+  }));
+  const results = await runNotebooks(inputs, { timeout: 120, ...options });
+  results.forEach((outcome, i) => outcomes.set(`${prefix}/${names[i]}`, outcome));
+}
+
 before(async () => {
-  result = await executeNotebook(path, OPTIONS);
+  // A kernel that honours SIGINT is waited for as long as it takes; one that ignores it is killed 2 s later.
+  const looping = { timeout: LOOP_TIMEOUT_S, interruptGrace: 120 };
+  const wedged = { timeout: LOOP_TIMEOUT_S, interruptGrace: 2 };
+  const interrupting = { allowErrors: true, interruptOnTimeout: true };
+  await Promise.all([
+    // outputs.ipynb runs where it is (its source is checked unchanged afterwards), beside the batches.
+    executeNotebook(path, { timeout: 60 }).then((run) => (result = run)),
+    (async () => {
+      await batch("strict", ["compile-error", "throw", "reject", "raises-exception", "process-exit"], {});
+      await batch("allow", ["cascade", "process-exit"], { allowErrors: true });
+    })(),
+    // The timeouts wait rather than work, so they run beside the rest.
+    batch("strict", ["busy-loop"], looping),
+    batch("strict", ["wedged-timer"], wedged),
+    batch("interrupt", ["blocked"], { ...looping, ...interrupting }),
+    batch("interrupt", ["wedged-timer"], { ...wedged, ...interrupting }),
+  ]);
 });
+
+/** The error of a run that must have failed, checked to be of `type`. */
+function failure<T extends CellError>(key: string, type: new (...args: never[]) => T): T {
+  const error = outcomes.get(key)?.error;
+  assert.ok(error instanceof type, `${key}: expected ${type.name}, got ${error}`);
+  return error;
+}
+const cellOf = (error: CellError, index: number) => error.notebook!.cells[index] as CodeCell;
+
+// --- outputs.ipynb, cell by cell ---------------------------------------------------------------------------------
 
 /** The executed cell with this id. */
 function cell(id: string): CodeCell {
@@ -107,17 +157,108 @@ test("the source notebook is not modified", () => {
   assert.equal(readFileSync(path, "utf8"), sourceBefore);
 });
 
+// --- failing cells ------------------------------------------------------------------------------------------------
+
+test("a TypeScript compile error fails the cell with tslab's diagnostic from stderr", () => {
+  const error = failure("strict/compile-error", CellExecutionError);
+  assert.equal(error.cellNumber, 1);
+  assert.match(error.stderr, /^1:7 - Type 'string' is not assignable to type 'number'\./);
+  assert.match(error.message, /In \[1\] \(cell 1\) raised an error: 1:7 - Type 'string'.*\n {2}source:\n {4}const count: number = "not a number";\n {2}stderr:\n {4}1:7 - Type 'string'/);
+  assert.deepEqual(cellOf(error, 1).outputs, [], "later cells are not run");
+  assert.equal(cellOf(error, 1).execution_count, null);
+});
+
+test("a runtime exception fails the cell; output before it is kept", () => {
+  const error = failure("strict/throw", CellExecutionError);
+  assert.match(error.stderr, /Error: boom from the test/);
+  assert.deepEqual(cellOf(error, 0).outputs[0], { output_type: "stream", name: "stdout", text: "before the throw\n" });
+});
+
+test("a rejected top-level await fails the cell", () => {
+  const error = failure("strict/reject", CellExecutionError);
+  assert.match(error.stderr, /Error: rejected on purpose/);
+});
+
+test("raises-exception lets a cell fail; the next cell still runs (tslab's abort window is waited out)", () => {
+  const outcome = outcomes.get("strict/raises-exception")!;
+  assert.equal(outcome.error, undefined);
+  assert.deepEqual(outcome.result!.cells.map((c) => c.status), ["ok", "error", "ok"]);
+  const cells = outcome.result!.notebook.cells as CodeCell[];
+  assert.match((cells[1].outputs[0] as { text: string }).text, /expected by the raises-exception tag/);
+  assert.match((cells[2].outputs[0] as { text: string }).text, /within 200 ms of an error/);
+  assert.equal(cells[2].execution_count, 3);
+  assert.deepEqual(outcome.result!.failedCells, [], "an expected error is not a failure");
+});
+
+test("with allow-errors every cell after an error runs (no cascade of aborts as in nbclient)", () => {
+  const outcome = outcomes.get("allow/cascade")!;
+  assert.equal(outcome.error, undefined);
+  assert.deepEqual(outcome.result!.cells.map((c) => c.status), ["error", "ok", "ok"]);
+  assert.deepEqual(outcome.result!.failedCells, [1]);
+});
+
+test("while(true){} times out: SIGINT interrupts it and the timeout is reported with the cell", () => {
+  const error = failure("strict/busy-loop", CellTimeoutError);
+  assert.equal(error.killed, false);
+  assert.match(error.message, new RegExp(`In \\[1\\] \\(cell 1\\) timed out after ${LOOP_TIMEOUT_S} s \\(the kernel was interrupted\\)`));
+  assert.match(error.message, /while \(true\) \{\}/);
+  assert.match(error.stderr, /Script execution was interrupted by `SIGINT`/);
+  assert.equal((cellOf(error, 0).outputs[0] as { text: string }).text, "spinning\n");
+});
+
+test("a timer callback that never returns ignores SIGINT: after the grace period the kernel is killed", () => {
+  const error = failure("strict/wedged-timer", CellTimeoutError);
+  assert.equal(error.killed, true);
+  assert.match(error.message, /it ignored the interrupt, so the kernel was killed/);
+});
+
+test("process.exit(3) is reported as a dead kernel with the exit code, even with allow-errors", () => {
+  for (const key of ["strict/process-exit", "allow/process-exit"]) {
+    const error = failure(key, DeadKernelError);
+    assert.equal(error.exit, "exit code 3");
+    assert.match(error.message, /the kernel died while running In \[1\] \(cell 1\) \(exit code 3\)/);
+    assert.equal((cellOf(error, 0).outputs[0] as { text: string }).text, "exiting with code 3\n");
+  }
+});
+
+test("interrupt-on-timeout (nbclient's option) turns the timeout into a cell error and goes on", () => {
+  const outcome = outcomes.get("interrupt/blocked")!;
+  assert.equal(outcome.error, undefined);
+  assert.deepEqual(outcome.result!.cells.map((c) => c.status), ["error", "ok"]);
+  const cells = outcome.result!.notebook.cells as CodeCell[];
+  assert.deepEqual(cells[1].outputs, [{ output_type: "stream", name: "stdout", text: "after the interrupt\n" }]);
+});
+
+test("interrupt-on-timeout with a kernel that ignores SIGINT ends in a dead kernel instead of hanging", () => {
+  const error = failure("interrupt/wedged-timer", DeadKernelError);
+  assert.equal(error.exit, "killed after ignoring an interrupt");
+});
+
+test("no kernel process is left behind by any of these runs", () => {
+  assert.deepEqual(processesIn(folder), []);
+});
+
+// --- parity with nbclient ------------------------------------------------------------------------------------------
+
 /**
  * Each notebook with the options both executors get (nbclient's defaults otherwise). Left out on purpose: notebooks
- * with a cell after an allowed error (cascade, raises-exception, busy-loop with interrupt-on-timeout), where nbclient
- * loses the later cells to tslab's abort window and the runner runs them (failures.test.ts and
- * runner-findings.integration.test.ts check that).
+ * with a cell after an allowed error (cascade, raises-exception, blocked with interrupt-on-timeout), where nbclient
+ * loses the later cells to tslab's abort window and the runner runs them (the failure tests above and
+ * runner-findings.integration.test.ts check that). The runner's side is the runs of before(), with the same options
+ * (timeouts aside, which change nothing that is written).
  */
 const cases: { name: string; timeout: number; allowErrors?: boolean; interruptOnTimeout?: boolean }[] = [
   { name: "outputs.ipynb", timeout: 60 },
   { name: "compile-error.ipynb", timeout: 60 },
   { name: "process-exit.ipynb", timeout: 60 },
 ];
+
+/** The runner's run of each compared notebook, from before(). */
+const runnerRuns: Record<string, () => { result?: ExecuteResult; error?: Error }> = {
+  "outputs.ipynb": () => ({ result }),
+  "compile-error.ipynb": () => outcomes.get("strict/compile-error")!,
+  "process-exit.ipynb": () => outcomes.get("strict/process-exit")!,
+};
 
 test("protocol test notebooks: the runner writes what nbclient writes", { skip: nbclientUnavailable() ?? false }, async (t) => {
   const dir = tempDir(t, "runner-parity-");
@@ -133,17 +274,10 @@ test("protocol test notebooks: the runner writes what nbclient writes", { skip: 
   const ours: string[] = [];
   for (const [i, c] of cases.entries()) {
     const output = join(dir, `runner-${c.name}`);
-    let error: string | null = null;
-    try {
-      // outputs.ipynb with the same options as the run above: that run is reused, not repeated.
-      const run = c.name === "outputs.ipynb" && c.timeout === OPTIONS.timeout ? result : await executeNotebook(testNotebook(c.name), c);
-      writeFileSync(output, serializeNotebook(run.notebook));
-    } catch (e) {
-      assert.ok(e instanceof CellError && e.notebook, `unexpected failure: ${e}`);
-      error = e.name;
-      writeFileSync(output, serializeNotebook(e.notebook));
-    }
-    assert.equal(error, reference[i].error, `${c.name}: both end the same way`);
+    const run = runnerRuns[c.name]();
+    if (run.error) assert.ok(run.error instanceof CellError && run.error.notebook, `unexpected failure: ${run.error}`);
+    writeFileSync(output, serializeNotebook(run.error ? (run.error as CellError).notebook! : run.result!.notebook));
+    assert.equal(run.error?.name ?? null, reference[i].error, `${c.name}: both end the same way`);
     const [mine, theirs] = [comparable(output), comparable(join(dir, `nbclient-${c.name}`))];
     assert.deepEqual(mine, theirs, `${c.name}: same executed notebook`);
     ours.push(output);
