@@ -1,6 +1,7 @@
 /**
  * tslab is a signing oracle (it answers a bad HMAC with the right one, on iopub once a cell has run).
- * These tests attack the runner's own kernel mid-notebook and show the default ipc transport stops it.
+ * These tests attack the runner's kernel mid-notebook (issue 14, item 2): plain tslab over tcp as the control; the
+ * project's kernel over tcp, which answers nothing; and the default ipc transport, which another user cannot reach.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -53,7 +54,12 @@ function safeReadlink(path: string): string {
  * Runs a notebook whose second cell waits while `attack` runs against the kernel's endpoints,
  * like a reader's notebook busy with a long cell. Returns the attack's report and the executed notebook.
  */
-async function attackDuringRun(t: Parameters<typeof tempDir>[0], transport: Transport, attack: (endpoints: string[]) => Promise<unknown>) {
+async function attackDuringRun(
+  t: Parameters<typeof tempDir>[0],
+  transport: Transport,
+  attack: (endpoints: string[]) => Promise<unknown>,
+  tslab?: string,
+) {
   const dir = tempDir(t, "runner-attack-");
   const done = join(dir, "attack-finished");
   const waiting = join(dir, "second-cell-running");
@@ -76,8 +82,8 @@ async function attackDuringRun(t: Parameters<typeof tempDir>[0], transport: Tran
   };
   const path = join(dir, "victim.ipynb");
   writeFileSync(path, JSON.stringify(notebook));
-  // The control over tcp runs plain tslab, whose oracle is open; the project's launcher (the default) closes it.
-  const running = executeNotebook(path, { transport, timeout: 180, tslab: transport === "tcp" ? findTslab() : undefined });
+  // The controls run plain tslab (`tslab`), whose oracle is open; the project's launcher (the default) closes it.
+  const running = executeNotebook(path, { transport, timeout: 180, tslab });
   let report: unknown;
   try {
     const kernelPids = () => kernelProcessesIn(dir);
@@ -115,14 +121,22 @@ function makeWorldReadable(path: string): void {
   if (stat.isDirectory()) for (const entry of readdirSync(path)) makeWorldReadable(join(path, entry));
 }
 
-/** Runs the attack script, as `nobody` (from a copy that user can read) when `asNobody`, and returns its JSON report. */
-async function runAttack(t: Parameters<typeof tempDir>[0], endpoints: string[], marker: string, asNobody: boolean) {
+/**
+ * Runs the attack script, as `nobody` (from a copy that user can read) when `asNobody`, and returns its JSON report.
+ * It stops as soon as the oracle answers, or after `timeoutMs`.
+ */
+async function runAttack(t: Parameters<typeof tempDir>[0], endpoints: string[], marker: string, asNobody: boolean, timeoutMs = 30_000) {
   const id = (flag: string) => Number(execFileSync("id", [flag, "nobody"], { encoding: "utf8" }));
   const ids = asNobody ? { uid: id("-u"), gid: id("-g") } : {};
   const script = asNobody ? attackerCopy(t) : ATTACK;
-  const args = [script, JSON.stringify({ endpoints, marker, timeoutMs: 30_000, connectGraceMs: 5000 })];
+  const args = [script, JSON.stringify({ endpoints, marker, timeoutMs, connectGraceMs: 5000 })];
   const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8", cwd: dirname(script), ...ids });
   return JSON.parse(stdout) as { connected: number; oracle: boolean; executed: boolean };
+}
+
+/** Every stream text of an executed notebook, joined. */
+function allText(cells: unknown[]): string {
+  return (cells as CodeCell[]).flatMap((cell) => (cell.outputs ?? []).map((o) => ("text" in o ? o.text : ""))).join("");
 }
 
 /** A file path the attacker (nobody) can check and the kernel can write. */
@@ -148,15 +162,29 @@ test("the connection file is 0600 in a 0700 directory, holds a 256-bit key, and 
 });
 
 test("control: over tcp with plain tslab, another local user runs code in the kernel through the HMAC oracle", async (t) => {
-  if (!isRoot) return t.skip("needs root to run the attacker as another user (nobody)");
+  // Not root: the attacker runs as this same user, which still needs only the endpoints, never the key.
+  if (!isRoot) t.diagnostic("not root: the attack ran as this user, not as nobody");
   const marker = markerPath(t);
-  const { dir, report, result } = await attackDuringRun(t, "tcp", (endpoints) => runAttack(t, endpoints, marker, true));
+  const { dir, report, result } = await attackDuringRun(t, "tcp", (endpoints) => runAttack(t, endpoints, marker, isRoot), findTslab());
   assert.equal(report.endpoints.tcp.length, 5);
   assert.equal(report.attack.oracle, true, "the valid HMAC leaked on iopub");
   assert.equal(existsSync(marker), true, "the attacker's code ran in the kernel");
   // The rejected signature's answer went to iopub, but the runner keeps it out of the executed notebook.
   const waitCell = result.notebook.cells[1] as CodeCell;
   assert.doesNotMatch(JSON.stringify(waitCell.outputs), /invalid hmac|want /);
+  assert.doesNotMatch(JSON.stringify(result.notebook), /invalid hmac|want [0-9a-f]{16}/);
+  assert.deepEqual(processesIn(dir), []);
+});
+
+test("over tcp chosen explicitly, the project's kernel answers a bad signature with nothing: no oracle, no code run", async (t) => {
+  const marker = markerPath(t);
+  const { dir, report, result } = await attackDuringRun(t, "tcp", (endpoints) => runAttack(t, endpoints, marker, false, 3000));
+  assert.equal(report.attack.connected > 0, true, "the attacker did reach the ports");
+  assert.equal(report.attack.oracle, false, "no valid HMAC was published");
+  assert.equal(report.attack.executed, false);
+  assert.equal(existsSync(marker), false);
+  assert.doesNotMatch(JSON.stringify(result.notebook), /invalid hmac|want [0-9a-f]{16}/);
+  assert.match(allText(result.notebook.cells), /first cell/);
   assert.deepEqual(processesIn(dir), []);
 });
 
