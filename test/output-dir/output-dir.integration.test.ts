@@ -9,9 +9,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { checkOutputDir, checkOutputFile, MARKER, markerOf, OutputPathError, replaceDirAtomically, type OutputGuard } from "../../scripts/output-dir";
 import { benchOutputGuard } from "../../scripts/bench/cli-args";
+import { parseBookArgs } from "../../scripts/book/cli-args";
 import { bookGuard, buildSite } from "../../scripts/book/site";
 import { runCli } from "../../scripts/runner/cli";
 import { captureStream } from "../runner/helpers";
@@ -51,11 +51,9 @@ function scratchProject(t: { after: (fn: () => void) => void }): { project: stri
 const guardFor = (project: string, inputs: { flag: string; path: string }[] = []): OutputGuard =>
   ({ tool: "npm run book", flag: "--out", projectRoot: project, inputs });
 
-/** Runs `npm run book` in a child process. */
-function book(args: string[], cwd = root) {
-  // tsx by absolute URL: the scratch project has no node_modules of its own.
-  const tsx = pathToFileURL(path.join(root, "node_modules", "tsx", "dist", "loader.mjs")).href;
-  return spawnSync(process.execPath, ["--import", tsx, path.join(root, "scripts", "book", "main.ts"), ...args], { encoding: "utf8", cwd });
+/** Runs `npm run book` in a child process, from the project root. */
+function book(args: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "book", "main.ts"), ...args], { encoding: "utf8", cwd: root });
 }
 
 test("the shared check refuses each dangerous output directory and says why", (t) => {
@@ -112,6 +110,26 @@ test("a new, an empty, or a tool-marked directory is accepted; the atomic swap d
   assert.deepEqual(fs.readdirSync(path.dirname(out)), ["site"], "the refused build's temporary directory is gone");
 });
 
+/**
+ * What `npm run book` decides before anything runs (scripts/book/main.ts: parse the arguments, then check --out),
+ * in-process from `cwd`: the refusal's message, or undefined when --out is accepted. main.ts turns a refusal into
+ * "book: <message>" and exit code 2, which the real command is run for below.
+ */
+function bookRefusal(args: string[], cwd: string): string | undefined {
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    const options = parseBookArgs(args);
+    checkOutputDir(options.outArg, bookGuard(options.executed, { notebooksDir: options.notebooks, defaultOut: path.join(root, "build", "book") }));
+    return undefined;
+  } catch (error) {
+    if (error instanceof OutputPathError) return error.message;
+    throw error;
+  } finally {
+    process.chdir(before);
+  }
+}
+
 test("npm run book refuses --out notebooks, --out ., --out .. and --out equal to --executed, changing nothing", (t) => {
   const { project, notebooks, executed } = scratchProject(t);
   fs.writeFileSync(path.join(executed, "unrelated.txt"), "beside the executed copies");
@@ -126,17 +144,16 @@ test("npm run book refuses --out notebooks, --out ., --out .. and --out equal to
     [["--executed", executed, "--out", executed], /is --executed/],
     [["--out", path.join(executed, "..")], /holds --executed/],
   ] as [string[], RegExp][]) {
-    // Run from the scratch project, as a user would from the repository: its notebooks are the inputs.
-    const run = book(["--executed", executed, "--notebooks", notebooks, "--no-run", ...args], project);
-    assert.equal(run.status, 2, `${args.join(" ")}: ${run.stderr}`);
-    assert.match(run.stderr, why, args.join(" "));
+    // From the scratch project, as a user would run it from the repository: its notebooks are the inputs.
+    const refusal = bookRefusal(["--executed", executed, "--notebooks", notebooks, "--no-run", ...args], project);
+    assert.match(refusal ?? "(accepted)", why, args.join(" "));
   }
   assert.deepEqual(snapshot(project), before, "every file of the scratch project is still there, byte for byte");
   assert.ok(fs.existsSync(outside));
-  // The real project is refused too, from its own root.
+  // The real command, from the real project's root: refused with exit code 2 and the message.
   const run = book(["--no-run", "--out", "."]);
   assert.equal(run.status, 2);
-  assert.match(run.stderr, /is the project root/);
+  assert.match(run.stderr, /^book: .*is the project root/m);
   assert.ok(fs.existsSync(path.join(root, "package.json")));
 });
 
