@@ -1,7 +1,11 @@
-/** `npm run workbook` end to end: inputs checked first, executed copies written atomically, exit codes, reports. */
+/**
+ * `npm run workbook` end to end (in-process through runCli, and once through npm): inputs checked first, executed
+ * copies written atomically, exit codes, reports, failures described (issue 14 item 8, issue 20 items 4 and 6).
+ */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../scripts/runner/cli";
@@ -15,13 +19,13 @@ async function workbook(cwd: string, args: string[]) {
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-/** A minimal valid tslab notebook with one cell. */
-function notebookText(source: string): string {
+/** A valid tslab notebook with one code cell per source. */
+function notebookText(sources: string | string[]): string {
   return JSON.stringify({
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript" } },
-    cells: [{ cell_type: "code", id: "only", metadata: {}, source, outputs: [], execution_count: null }],
+    cells: [sources].flat().map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
   });
 }
 
@@ -85,30 +89,67 @@ test("without arguments every notebooks/*.ipynb runs in name order into build/ex
   assert.equal(readFileSync(join(dir, "notebooks", "01-first.ipynb"), "utf8"), before, "the source is untouched");
 });
 
-test("a failing notebook: exit 1, the failure shows notebook, cell, source and stderr; it is written marked failed", async (t) => {
-  const dir = tempDir(t);
+test("failing notebooks: exit 1, every one described (notebook, In [n], source, stderr; the sentence first, no terminal escapes), later ones still run, all written with metadata.workbook", async (t) => {
+  const dir = tempDir(t, "failures-");
+  const escape = "\x1b]0;title\x07\x1b[2J\x1b[31m";
+  writeFileSync(join(dir, "a.ipynb"), notebookText(['console.log("ok")', `// ${escape}\nthrow new Error("first ${escape}problem")`]));
+  writeFileSync(join(dir, "b.ipynb"), notebookText([`process.stderr.write("${escape.replace(/\x1b/g, "\\x1b").replace(/\x07/g, "\\x07")}");\nconst n: number = "second problem";`]));
   copyFileSync(testNotebook("compile-error.ipynb"), join(dir, "compile-error.ipynb"));
-  writeFileSync(join(dir, "fine.ipynb"), notebookText("1 + 1"));
-  const { code, stdout, stderr } = await workbook(dir, ["--out", "out", "compile-error.ipynb", "fine.ipynb"]);
+  writeFileSync(join(dir, "c.ipynb"), notebookText(['console.log("fine")']));
+  const { code, stdout, stderr } = await workbook(dir, ["--out", "out", "a.ipynb", "b.ipynb", "compile-error.ipynb", "c.ipynb"]);
   assert.equal(code, 1);
+  assert.doesNotMatch(stderr, /[\x00-\x08\x0b-\x1f\x7f]/, "no control character reaches the terminal");
+  assert.match(stderr, /␛\]0;title␇/, "they are shown, made visible");
+  assert.match(stderr, /a\.ipynb failed \(failed cells: In \[2\]\): In \[2\] \(cell 2\) raised an error: Error: first ␛.*problem\n/);
+  assert.match(stderr, /b\.ipynb failed \(failed cells: In \[1\]\): In \[1\] \(cell 1\) raised an error: 2:7 - Type 'string' is not assignable/);
   assert.match(
     stderr,
     /compile-error\.ipynb failed \(failed cells: In \[1\]\): In \[1\] \(cell 1\) raised an error: 1:7 - Type 'string' is not assignable to type 'number'\.\n {2}source:\n {4}const count: number = "not a number";\n {2}stderr:\n {4}1:7 - Type 'string'/,
   );
+  assert.match(stderr, /stack frames? in tslab and Node\.js hidden; --verbose shows them/);
+  assert.doesNotMatch(stderr, /node_modules\/tslab\/dist/, "tslab's own frames are trimmed");
+  assert.match(stderr, /3 of 4 notebook\(s\) failed/);
   assert.match(stdout, /compile-error\.ipynb │ +0\/2 │ +[\d.]+ │ FAILED at In \[1\] \(cell 1\) \(CellExecutionError\)/);
-  assert.deepEqual(readdirSync(join(dir, "out")).sort(), [".made-by-workbook-tool", "compile-error.ipynb", "fine.ipynb"], "later notebooks still run");
+  assert.deepEqual(
+    readdirSync(join(dir, "out")).sort(),
+    [".made-by-workbook-tool", "a.ipynb", "b.ipynb", "c.ipynb", "compile-error.ipynb"],
+    "later notebooks still run",
+  );
+
+  const a = readFileSync(join(dir, "a.ipynb"));
+  const executedA = JSON.parse(readFileSync(join(dir, "out", "a.ipynb"), "utf8"));
+  assert.deepEqual(executedA.metadata.workbook.failed_cells, [2]);
+  assert.equal(executedA.metadata.workbook.outcome, "failed");
+  assert.equal(executedA.metadata.workbook.source_sha256, createHash("sha256").update(a).digest("hex"));
+  assert.match(executedA.metadata.workbook.helper_sha256, /^[0-9a-f]{64}$/);
+  assert.equal("lost_output" in executedA.metadata.workbook, false);
   const failed = JSON.parse(readFileSync(join(dir, "out", "compile-error.ipynb"), "utf8"));
   assert.equal(failed.metadata.workbook.outcome, "failed", "the failed run is written, marked failed, so no older copy stands in for it");
+  const executedC = JSON.parse(readFileSync(join(dir, "out", "c.ipynb"), "utf8"));
+  assert.equal(executedC.metadata.workbook.outcome, "ok");
+  assert.deepEqual(executedC.metadata.workbook.failed_cells, []);
+
+  const verbose = await workbook(dir, ["--out", "out", "--verbose", "a.ipynb"]);
+  assert.match(verbose.stderr, /node_modules\/tslab\/dist/, "--verbose keeps the full stack");
 });
 
-test("--allow-errors keeps going past failing cells and reports them in the table", async (t) => {
-  const dir = tempDir(t);
-  copyFileSync(testNotebook("cascade.ipynb"), join(dir, "cascade.ipynb"));
-  const { code, stdout } = await workbook(dir, ["--allow-errors", "--out", "out", "cascade.ipynb"]);
+test("--allow-errors runs every cell after an error (tslab's abort window waited out), lists the cells that raised and reports them in the table", async (t) => {
+  const dir = tempDir(t, "allow-");
+  const sources = ['throw new Error("boom")', 'console.log("second ran")', 'throw new TypeError("again")', 'console.log("fourth ran")'];
+  writeFileSync(join(dir, "cascade.ipynb"), notebookText(sources));
+  const { code, stdout, stderr } = await workbook(dir, ["--allow-errors", "--out", "out", "cascade.ipynb"]);
   assert.equal(code, 0);
-  assert.match(stdout, /cascade\.ipynb │ +3\/3 │ +[\d.]+ │ ok, 1 cell error allowed/);
+  assert.match(stderr, /cascade\.ipynb: every cell ran \(--allow-errors\), and some raised \(failed cells: In \[1\], In \[3\]\)/);
+  assert.match(stderr, /In \[3\]: TypeError: again/);
+  assert.match(stdout, /cascade\.ipynb │ +4\/4 │ +[\d.]+ │ ok, 2 cell errors allowed/);
   const executed = JSON.parse(readFileSync(join(dir, "out", "cascade.ipynb"), "utf8"));
-  assert.match(executed.cells[0].outputs[0].text.join(""), /Type 'string' is not assignable/);
+  const text = (i: number) => executed.cells[i].outputs.map((o: { text?: string[] }) => (o.text ?? []).join("")).join("");
+  assert.match(text(0), /Error: boom/, "the error is kept in the executed notebook");
+  assert.equal(text(1), "second ran\n");
+  assert.equal(text(3), "fourth ran\n");
+  assert.deepEqual(executed.cells.map((c: { execution_count: number }) => c.execution_count), [1, 2, 3, 4]);
+  assert.deepEqual(executed.metadata.workbook.failed_cells, [1, 3]);
+  assert.equal(executed.metadata.workbook.outcome, "failed");
 });
 
 test("npm run workbook is wired to the CLI", () => {
