@@ -1,7 +1,9 @@
-// Issue 9, items 3 and 5: runner faults the runner tests do not already cover, against the real CLI
-// (`npm run workbook` = scripts/runner/main.ts) in child processes. Each test checks the exit code and
-// message, the process table (no kernel left), the output directory (only complete notebooks, no temp
-// files), the source notebooks (byte-identical), and that no output ever contains the kernel's key.
+// Issue 9, items 3 and 5: runner faults the runner tests do not already cover, against the workbook CLI
+// (`npm run workbook` = scripts/runner/main.ts). Signals to the runner need a runner process of its own, and so does
+// one of two runners at once; the other faults run the same command in-process (runCli, what main.ts calls), which
+// saves a tsx start-up each. Each test checks the exit code and message, the process table (no kernel left), the output
+// directory (only complete notebooks, no temp files), the source notebooks (byte-identical), and that no output ever
+// contains the kernel's key.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -9,7 +11,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { MARKER } from "../../scripts/output-dir";
-import { commandLine, kernelProcessesIn, processesIn, ROOT, tempDir, waitFor } from "../runner/helpers";
+import { runCli } from "../../scripts/runner/cli";
+import { captureStream, commandLine, kernelProcessesIn, processesIn, ROOT, tempDir, waitFor } from "../runner/helpers";
 
 const CLI = join(ROOT, "scripts", "runner", "main.ts");
 
@@ -29,15 +32,14 @@ const WAITING_CELL = [
   'console.log("released");',
 ].join("\n");
 
-/** A running CLI process and everything it printed. */
+/** A running CLI (a process, or runCli in-process) and everything it printed. */
 interface CliRun {
-  child: ChildProcess;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
   stderrSoFar: () => string;
 }
 
 /** Starts the workbook CLI with `args`; killed when the test ends if still running. */
-function startCli(t: { after: (fn: () => void) => void }, args: string[], env: NodeJS.ProcessEnv = process.env): CliRun {
+function startCli(t: { after: (fn: () => void) => void }, args: string[], env: NodeJS.ProcessEnv = process.env): CliRun & { child: ChildProcess } {
   const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   t.after(() => child.kill("SIGKILL"));
   let stdout = "";
@@ -47,6 +49,19 @@ function startCli(t: { after: (fn: () => void) => void }, args: string[], env: N
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
     child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, exit, stderrSoFar: () => stderr };
+}
+
+/** Starts the workbook command in this process (runCli, as main.ts runs it), from the project root. */
+function runCliHere(args: string[]): CliRun {
+  const stdout = captureStream();
+  const stderr = captureStream();
+  const exit = runCli(args, { stdout: stdout.stream, stderr: stderr.stream, cwd: ROOT }).then((code) => ({
+    code,
+    signal: null,
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+  }));
+  return { exit, stderrSoFar: stderr.text };
 }
 
 /** Waits for `<folder>/started`, failing with the runner's stderr if the cell never got there. */
@@ -112,7 +127,7 @@ test("runner fault: SIGKILL of the kernel mid-cell is a dead kernel naming the c
   const after = writeNotebook(join(dir, "after", "after.ipynb"), ['console.log("after ran")']);
   const sources = snapshot([victim, after]);
   const out = join(dir, "out");
-  const run = startCli(t, ["--out", out, victim, after]);
+  const run = runCliHere(["--out", out, victim, after]);
   await waitUntilStarted(run, dirname(victim));
   const kernel = kernelIn(dirname(victim));
   process.kill(kernel.pid, "SIGKILL");
@@ -195,8 +210,15 @@ test("runner fault: two runners writing the same --out at once leave only comple
   const paths = names.map((name) => writeNotebook(join(dir, "src", name.replace(".ipynb", ""), name), [tagged]));
   const sources = snapshot(paths);
   const out = join(dir, "out");
-  const runs = ["one", "two"].map((tag) => startCli(t, ["--out", out, ...paths], { ...process.env, RUNNER_TAG: tag }));
-  const results = await Promise.all(runs.map((run) => run.exit));
+  // Runner "one" runs in a process of its own, runner "two" in this one: its kernels inherit this environment, which
+  // is restored once both runs ended (kernels start while a run goes on).
+  const one = startCli(t, ["--out", out, ...paths], { ...process.env, RUNNER_TAG: "one" });
+  const saved = process.env.RUNNER_TAG;
+  process.env.RUNNER_TAG = "two";
+  const results = await Promise.all([one.exit, runCliHere(["--out", out, ...paths]).exit]).finally(() => {
+    if (saved === undefined) delete process.env.RUNNER_TAG;
+    else process.env.RUNNER_TAG = saved;
+  });
   for (const result of results) assert.equal(result.code, 0, result.stderr);
 
   const written = assertCompleteNotebooks(out, names);
@@ -235,7 +257,7 @@ test("runner fault: a full disk is a clear error naming the notebook and ENOSPC;
   const small = writeNotebook(join(dir, "small.ipynb"), ['console.log("fits")']);
   const large = writeNotebook(join(dir, "large.ipynb"), ['process.stdout.write(("y".repeat(99) + "\\n").repeat(2_000));']);
   const sources = snapshot([small, large]);
-  const { code, stdout, stderr } = await startCli(t, ["--out", out, small, large]).exit;
+  const { code, stdout, stderr } = await runCliHere(["--out", out, small, large]).exit;
   assert.equal(code, 1, stderr);
   assert.match(stderr, new RegExp(`large\\.ipynb failed: output directory ${out}: cannot write large\\.ipynb \\(ENOSPC: no space left on device`));
   assert.match(stdout, /small\.ipynb +│ +1\/1 │ +[\d.]+ │ ok/);
@@ -254,7 +276,7 @@ test("the key stays private: a whole run's stdout, stderr and executed notebooks
     '({ shown: "a value" })',
   ]);
   const out = join(dir, "out");
-  const run = startCli(t, ["--allow-errors", "--out", out, notebook]);
+  const run = runCliHere(["--allow-errors", "--out", out, notebook]);
   await waitUntilStarted(run, dir);
   const kernel = kernelIn(dir);
   writeFileSync(join(dir, "go"), "");
