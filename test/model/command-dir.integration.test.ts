@@ -87,7 +87,7 @@ test("`npm run workbook` typed in a subfolder hands the kernel the model path th
   const out = path.join(userDir, "executed");
   const env: NodeJS.ProcessEnv = { ...process.env, WORKBOOK_MODEL: "./my-model" };
   delete env.INIT_CWD; // npm sets it from the folder the command is typed in
-  const run = spawnSync("npm", ["run", "-s", "workbook", "--", "--out", out, notebook], { cwd: userDir, env, encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync("npm", ["run", "-s", "workbook", "--", "--out", out, notebook], { cwd: userDir, env, encoding: "utf8", timeout: 300_000 });
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   const executed = JSON.parse(fs.readFileSync(path.join(out, "which-model.ipynb"), "utf8"));
   const printed = executed.cells[0].outputs.map((output: { text?: string | string[] }) => [output.text ?? ""].flat().join("")).join("");

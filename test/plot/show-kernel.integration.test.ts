@@ -61,7 +61,8 @@ test("nbconvert's HTML export of the executed notebook draws the figure and keep
   const page = await browser.context.newPage();
   const log = await watchPage(page);
   await page.goto(pathToFileURL(path.join(dir, "show-smoke.html")).href);
-  await page.waitForSelector(".btp-figure .main-svg", { timeout: 15_000 });
+  // Generous: plotly draws in seconds, but a machine busy with other runs can take much longer.
+  await page.waitForSelector(".btp-figure .main-svg", { timeout: 60_000 });
   fs.mkdirSync(path.join(root, "build", "screenshots"), { recursive: true });
   await page.screenshot({ path: path.join(root, "build", "screenshots", "nbconvert-show-smoke.png"), fullPage: true });
   assert.deepEqual(log.dialogs, []);
