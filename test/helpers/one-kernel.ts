@@ -8,11 +8,13 @@
  * it declared, and the modules they loaded. Use it only for notebooks the shared workbook run (test/helpers/
  * workbook.ts, a kernel each) shows run on their own, and say so where it is used.
  */
-import { dirname, resolve } from "node:path";
+import assert from "node:assert/strict";
+import { basename, dirname, resolve } from "node:path";
 import type { NotebookInput, NotebookOutcome } from "../../scripts/runner";
 import { executeOnKernel, startKernelFor, type ExecuteOptions, type ProgressEvent } from "../../scripts/runner/executor";
 import type { Kernel } from "../../scripts/runner/kernel";
 import { isBlankSource, type Notebook } from "../../scripts/runner/notebook";
+import { executedWorkbook } from "./workbook";
 
 /** What the kernel and each notebook run with (the runner's ExecuteOptions, but one folder for all). */
 export type OneKernelOptions = Omit<ExecuteOptions, "cwd" | "onProgress">;
@@ -56,6 +58,20 @@ export async function runOnOneKernel(inputs: readonly NotebookInput[], options: 
     await kernel.shutdown();
   }
   return outcomes;
+}
+
+/**
+ * Asserts what one kernel for several notebooks cannot show: each of these course notebooks (file names or paths)
+ * ran to its end on a kernel of its own in the shared workbook run.
+ */
+export async function assertEachRanAlone(notebooks: readonly string[]): Promise<void> {
+  const workbook = await executedWorkbook();
+  for (const name of notebooks.map((n) => basename(n))) {
+    const run = workbook.notebooks.find((n) => n.name === name);
+    assert.ok(run, `${name} is in the shared workbook run`);
+    assert.equal(run.error, null, `${name} failed in the shared workbook run (a kernel of its own)`);
+    assert.equal(run.cellsRun, run.cellsToRun, `${name}: every cell ran in the shared workbook run (a kernel of its own)`);
+  }
 }
 
 /** Code cells with some source: what the runner will execute, before the kernel says so. */

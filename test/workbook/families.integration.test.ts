@@ -17,8 +17,7 @@ import { CellError } from "../../scripts/runner";
 import { decodeModel, encodeModel } from "../../src/onnx/proto";
 import { projectRoot } from "../../src/model";
 import { demoModel } from "../helpers/demo-model";
-import { runOnOneKernel } from "../helpers/one-kernel";
-import { executedWorkbook } from "../helpers/workbook";
+import { assertEachRanAlone, runOnOneKernel } from "../helpers/one-kernel";
 
 const NOTEBOOKS = ["01-pipeline", "02-tokenizer", "03-base-model", "04-logits", "05-softmax", "06-postprocess"];
 /** Generous, as in the shared workbook run: the machine may be busy. */
@@ -179,12 +178,6 @@ test("a model whose head is of no known family: 03, 04 and 06 say which step the
   assert.match(base, /AutoModel's outputs: logits/, "03 still runs what transformers.js can do");
 });
 
-test("notebooks 01–06 each ran to its end in a kernel of its own (the shared workbook run): none needs another's names", async () => {
-  const workbook = await executedWorkbook();
-  for (const name of NOTEBOOKS) {
-    const run = workbook.notebooks.find((n) => n.name === `${name}.ipynb`);
-    assert.ok(run, `${name} is in the shared workbook run`);
-    assert.equal(run.error, null, `${name} failed in the shared workbook run`);
-    assert.equal(run.cellsRun, run.cellsToRun, `${name}: every cell ran in the shared workbook run`);
-  }
+test("notebooks 01–06 each ran to its end on a kernel of its own (the shared workbook run): none needs another's names", async () => {
+  await assertEachRanAlone(NOTEBOOKS.map((name) => `${name}.ipynb`));
 });
