@@ -1,18 +1,23 @@
 // Issue 21: notebooks 01–06 take apart any sentiment checkpoint a learner picks, not only DistilBERT. Each demo
 // model of another family (BERT with 5 labels, RoBERTa with 3, a multi-label DeBERTa-v2) is given to the notebooks
-// as WORKBOOK_MODEL=<its directory>, as a learner would, and the six notebooks run through the runner in one batch
-// per model. Every notebook must finish, fail no check and print the family's own lines (its head, its labels, its
+// as WORKBOOK_MODEL=<its directory>, as a learner would, and the six notebooks run through the runner one after
+// another. Every notebook must finish, fail no check and print the family's own lines (its head, its labels, its
 // post-processing). A model whose head no family has must still run to the end, saying which steps it cannot show.
+//
+// A model's notebooks share one kernel (test/helpers/one-kernel.ts): a kernel each would cost about 4 s of CPU per
+// notebook more. What a kernel of its own would add, that a notebook needs no name or module another one set up,
+// does not depend on the model; the shared workbook run, a kernel per notebook, shows it (the last test here).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readNotebook, runNotebooks, type Notebook, type NotebookOutcome } from "../../scripts/runner";
+import { readNotebook, type Notebook, type NotebookOutcome } from "../../scripts/runner";
 import { CellError } from "../../scripts/runner";
 import { decodeModel, encodeModel } from "../../src/onnx/proto";
 import { projectRoot } from "../../src/model";
 import { demoModel } from "../helpers/demo-model";
+import { assertEachRanAlone, runOnOneKernel } from "../helpers/one-kernel";
 
 const NOTEBOOKS = ["01-pipeline", "02-tokenizer", "03-base-model", "04-logits", "05-softmax", "06-postprocess"];
 /** Generous, as in the shared workbook run: the machine may be busy. */
@@ -50,7 +55,7 @@ function outputText(o: { output_type: string; text?: unknown; data?: Record<stri
   return o.output_type === "stream" ? joined(o.text) : o.data ? joined(o.data["text/plain"]) : "";
 }
 
-/** Runs the given course notebooks on the model in `dir` (one runner batch), returning each one's outputs. */
+/** Runs the given course notebooks on the model in `dir` (one kernel, in order), returning each one's outputs. */
 async function runOn(dir: string, names: readonly string[]): Promise<Ran[]> {
   const inputs = await Promise.all(names.map(async (name) => {
     const file = path.join(projectRoot(), "notebooks", `${name}.ipynb`);
@@ -61,7 +66,7 @@ async function runOn(dir: string, names: readonly string[]): Promise<Ran[]> {
   const relative = path.relative(projectRoot(), dir);
   const model = relative.startsWith("..") || path.isAbsolute(relative) ? dir : `./${relative}`;
   const env = { ...process.env, WORKBOOK_MODEL: model };
-  const outcomes = await runNotebooks(inputs, { env, timeout: CELL_TIMEOUT_S });
+  const outcomes = await runOnOneKernel(inputs, { env, timeout: CELL_TIMEOUT_S });
   return outcomes.map((outcome, i) => {
     const notebook: Notebook | undefined = outcome.result?.notebook ?? (outcome.error instanceof CellError ? outcome.error.notebook : undefined);
     const outputs = (notebook?.cells ?? []).flatMap((c) => (c.cell_type === "code" ? c.outputs : []));
@@ -171,4 +176,8 @@ test("a model whose head is of no known family: 03, 04 and 06 say which step the
   assert.match(logits, /– skipped: the head by hand against the model's logits/);
   assert.match(post, /✓ argmax \+ id2label and the post-processing give the pipeline's labels and scores/, "06 still rebuilds the pipeline");
   assert.match(base, /AutoModel's outputs: logits/, "03 still runs what transformers.js can do");
+});
+
+test("notebooks 01–06 each ran to its end on a kernel of its own (the shared workbook run): none needs another's names", async () => {
+  await assertEachRanAlone(NOTEBOOKS.map((name) => `${name}.ipynb`));
 });
