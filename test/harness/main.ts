@@ -15,9 +15,8 @@ import * as path from "node:path";
 import { run } from "node:test";
 import { parseArgs } from "node:util";
 import { killAllKernels } from "../../scripts/runner/kernel-process";
-import { projectRoot } from "../../src/model";
+import { projectRoot } from "../../src/model/paths";
 import { allDemoModels } from "../helpers/demo-model";
-import { executedWorkbook, type ExecutedWorkbook } from "../helpers/workbook";
 import { findTestFiles, groupOf, type Group } from "./files";
 import { reportProcess } from "./reporter";
 import { missingRequirements } from "./requirements";
@@ -255,7 +254,9 @@ function writeShards(files: string[], timings: Record<string, number>, count: nu
 async function sharedWorkbook(): Promise<Step> {
   const started = performance.now();
   try {
-    const run: ExecutedWorkbook = await executedWorkbook({ fresh: true });
+    // Loaded only here: the runner and its imports cost a second of CPU that `--unit` does not need.
+    const { executedWorkbook } = await import("../helpers/workbook");
+    const run = await executedWorkbook({ fresh: true });
     const failed = run.notebooks.filter((n) => n.error !== null).map((n) => n.name);
     const detail = `${run.notebooks.length} notebooks${failed.length > 0 ? `; failed: ${failed.join(", ")} (see test/workbook)` : ""}`;
     // The kernels it started are the driver's children that ran neither a test file nor a step.
