@@ -67,7 +67,8 @@ function reportCopies(copies: readonly CopyState[]): boolean {
   return failing;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** `npm run book` with these arguments; returns the exit code (exported so tests can run it without a new process). */
+export async function main(argv: string[]): Promise<number> {
   const options = parseOrExitCode("book", USAGE, () => parseBookArgs(argv));
   if (typeof options === "number") return options;
   resolveModelPathsFromCommandDir();
@@ -115,7 +116,9 @@ function reportTryIt(tryIt: TryItResult, serving: boolean): void {
   if (!serving) console.log("book: the panel needs http: `npm run book -- --serve` serves the site on 127.0.0.1");
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-  console.error(`book: ${(error as Error).message}`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
+    console.error(`book: ${(error as Error).message}`);
+    process.exitCode = 1;
+  });
+}

@@ -14,7 +14,15 @@ let exported: Map<string, ts.Symbol>;
 let checker: ts.TypeChecker;
 
 before(() => {
-  const program = ts.createProgram([indexFile], { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.Preserve, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022 });
+  // Exports and their doc comments live in src/: the program reads only our own files. Packages' declarations and
+  // TypeScript's lib files (types, not names or comments) are left empty, which cuts the test's CPU time from ~5.5 s
+  // to ~1.5 s. Type errors are `npm run typecheck`'s job, not this test's.
+  const options: ts.CompilerOptions = { noEmit: true, noLib: true, types: [], module: ts.ModuleKind.Preserve, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022 };
+  const host = ts.createCompilerHost(options);
+  const readOwn = host.getSourceFile.bind(host);
+  host.getSourceFile = (file, language, ...rest) =>
+    /[\\/]node_modules[\\/]/.test(file) ? ts.createSourceFile(file, "export {};", language) : readOwn(file, language, ...rest);
+  const program = ts.createProgram([indexFile], options, host);
   checker = program.getTypeChecker();
   const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(indexFile)!)!;
   exported = new Map(checker.getExportsOfModule(moduleSymbol).map((s) => [s.getName(), s]));

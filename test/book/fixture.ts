@@ -3,10 +3,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { markOutputDir } from "../../scripts/output-dir";
+import { lazyPageTools } from "../../scripts/book/site";
 import { sourceSha256 } from "../../scripts/provenance";
 import {
   attentionHeatmap, figureBundle, layerLines, probabilityBars, tokenRows, tokenTableHtml, tokenTableText,
 } from "../../src/plot";
+
+/**
+ * One set of page tools (shiki, KaTeX, jsdom) for every site a test process builds: loading a set costs seconds of
+ * CPU, and the unit files share their process. `npm run book` too renders every page of a build with one set.
+ */
+export const pageTools = lazyPageTools();
 
 export const HOSTILE = "<img src=x onerror=alert(1)>";
 export const DEMO_BANNER = "Model: offline demo model tiny-distilbert in build/demo-models/tiny (no network): a demo with the course's shapes, whose numbers differ from the course.";

@@ -2,17 +2,17 @@
  * Issue 14, items 5 and 8 (book), and contract 2: stale, failed, unproven, missing and orphaned copies; terminal
  * streams; markdown attachments; malformed tracebacks; answer cells folded in <details>.
  */
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
+import { formatWithOptions } from "node:util";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { main as bookMain } from "../../scripts/book/main";
 import { buildSite } from "../../scripts/book/site";
 import { terminalText } from "../../scripts/book/terminal";
-import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, writeCourse, writeSources } from "./fixture";
+import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, pageTools, writeCourse, writeSources } from "./fixture";
 
-const root = path.resolve(__dirname, "..", "..");
 const tmp = (t: { after: (fn: () => void) => void }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-pages-"));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -20,23 +20,35 @@ const tmp = (t: { after: (fn: () => void) => void }) => {
 };
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), "utf8");
 
-/** `npm run book` in a child process. */
-function book(args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "book", "main.ts"), ...args], { encoding: "utf8", cwd: root, timeout: 300_000 });
+/**
+ * `npm run book` with `args`, in this process: its exit code and what it printed. A new process would load tsx, shiki,
+ * KaTeX and jsdom again, seconds of CPU per call; site.test.ts runs the real command once, for the wiring.
+ */
+async function book(t: TestContext, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const out = { stdout: "", stderr: "" };
+  const capture = (stream: keyof typeof out) => (...items: unknown[]) => { out[stream] += `${formatWithOptions({ colors: false }, ...items)}\n`; };
+  const log = t.mock.method(console, "log", capture("stdout"));
+  const error = t.mock.method(console, "error", capture("stderr"));
+  try {
+    return { status: await bookMain(args), ...out };
+  } finally {
+    log.mock.restore();
+    error.mock.restore();
+  }
 }
 
 type Json = Record<string, unknown>;
 const nb = (cells: Json[]): Json => ({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript" } }, cells });
 const code = (count: unknown, source: string, outputs: Json[], metadata: Json = {}): Json => ({ cell_type: "code", id: `c${String(count)}`, execution_count: count, metadata, source, outputs });
 
-test("--no-run: a stale copy is marked on its page and in the index, and the book exits 1", (t) => {
+test("--no-run: a stale copy is marked on its page and in the index, and the book exits 1", async (t) => {
   const dir = tmp(t);
   const course = cleanCourse();
   const notebooks = writeSources(path.join(dir, "notebooks"), course);
   const executed = writeCourse(path.join(dir, "executed"), course);
   fs.appendFileSync(path.join(notebooks, "02-attention.ipynb"), "\n");
   const out = path.join(dir, "book");
-  const run = book(["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
+  const run = await book(t, ["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, /02-attention\.ipynb is marked out of date: the notebook changed after this copy was executed/);
   assert.match(read(out, "02-attention.html"), /<aside class="run-problems page-stale" role="alert"><strong>This page is out of date:<\/strong>/);
@@ -44,14 +56,14 @@ test("--no-run: a stale copy is marked on its page and in the index, and the boo
   assert.match(read(out, "index.html"), /02-attention\.html">.*?<\/a>.*\(out of date\)/);
 });
 
-test("--no-run: failed and unproven copies are marked; a clean book exits 0", (t) => {
+test("--no-run: failed and unproven copies are marked; a clean book exits 0", async (t) => {
   const dir = tmp(t);
   const course = { ...cleanCourse(), ...failingCourse() };
   const notebooks = writeSources(path.join(dir, "notebooks"), course);
   const executed = writeCourse(path.join(dir, "executed"), course);
   writeCourse(executed, { "02-attention": course["02-attention"] }, { provenance: false });
   const out = path.join(dir, "book");
-  const run = book(["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
+  const run = await book(t, ["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
   assert.equal(run.status, 1);
   assert.match(run.stderr, /01-broken\.ipynb is marked as a failed run: its run failed \(In \[2\]\)/);
   assert.match(run.stderr, /02-attention\.ipynb is marked as not verified: its executed copy has no metadata\.workbook/);
@@ -59,21 +71,21 @@ test("--no-run: failed and unproven copies are marked; a clean book exits 0", (t
   assert.match(read(out, "02-attention.html"), /page-unproven/);
 
   const clean = cleanCourse();
-  const cleanRun = book(["--no-run", "--executed", writeCourse(path.join(dir, "clean-executed"), clean), "--notebooks", writeSources(path.join(dir, "clean-notebooks"), clean), "--out", path.join(dir, "clean-book")]);
+  const cleanRun = await book(t, ["--no-run", "--executed", writeCourse(path.join(dir, "clean-executed"), clean), "--notebooks", writeSources(path.join(dir, "clean-notebooks"), clean), "--out", path.join(dir, "clean-book")]);
   assert.equal(cleanRun.status, 0, cleanRun.stderr);
   // Issue 20, item 7: the build log names each model once, not on every page's line.
   for (const banner of [DEMO_BANNER, HUB_BANNER]) assert.equal(cleanRun.stdout.split(banner).length - 1, 1, cleanRun.stdout);
   assert.doesNotMatch(read(path.join(dir, "clean-book"), "01-softmax.html"), /run-problems/);
 });
 
-test("a copy whose source was deleted is not published; a book of 1 of 3 notebooks says so and exits 1", (t) => {
+test("a copy whose source was deleted is not published; a book of 1 of 3 notebooks says so and exits 1", async (t) => {
   const dir = tmp(t);
   const course = cleanCourse();
   const more = { "03-more": (cleanCourse()["01-softmax"]) };
   const notebooks = writeSources(path.join(dir, "notebooks"), { "01-softmax": course["01-softmax"], ...more, "04-extra": cleanCourse()["02-attention"] });
   const executed = writeCourse(path.join(dir, "executed"), course);
   const out = path.join(dir, "book");
-  const run = book(["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
+  const run = await book(t, ["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
   assert.equal(run.status, 1);
   assert.match(run.stderr, /warning: 02-attention\.ipynb left out: its source is not in/);
   assert.match(run.stderr, /03-more\.ipynb has no page: it has not been executed yet/);
@@ -100,7 +112,7 @@ test("a cell's stream output on the page: progress frames collapsed, no escape b
       { output_type: "stream", name: "stderr", text: ["\u001b]8;;https://example.org\u0007a link\u001b]8;;\u0007 and \u001b[33mcolour\u001b[0m\n"] },
     ])]),
   });
-  const site = await buildSite(executed, path.join(dir, "book"));
+  const site = await buildSite(executed, path.join(dir, "book"), { tools: pageTools });
   const page = read(site.outDir, "01-progress.html");
   assert.match(page, /<pre class="output-stdout">step 3\/3\n<\/pre>/);
   assert.match(page, /<pre class="output-stderr">a link and colour\n<\/pre>/);
@@ -117,7 +129,7 @@ test("markdown attachments are shown as data: images; a missing or non-image att
       attachments: { "dot one.png": { "image/png": png }, "page.html": { "text/html": "<script>alert(1)</script>" } },
     }]),
   });
-  const site = await buildSite(executed, path.join(dir, "book"));
+  const site = await buildSite(executed, path.join(dir, "book"), { tools: pageTools });
   const page = read(site.outDir, "01-pictures.html");
   assert.match(page, new RegExp(`<img src="data:image/png;base64,${png.replace(/[+/]/g, "\\$&")}" alt="a dot">`));
   assert.match(page, /page \(attachment page\.html not shown\)/);
@@ -136,7 +148,7 @@ test("a malformed traceback or cell names its notebook and cell; the rest of the
       { cell_type: "code", id: "bad", execution_count: 4, metadata: {}, source: "d()", outputs: "not a list" },
     ]),
   });
-  const site = await buildSite(executed, path.join(dir, "book"));
+  const site = await buildSite(executed, path.join(dir, "book"), { tools: pageTools });
   assert.ok(site.pages.includes("01-softmax.html") && site.pages.includes("03-odd.html"));
   const page = read(site.outDir, "03-odd.html");
   assert.match(page, /<pre class="output-error">not a list<\/pre>/);
@@ -157,7 +169,7 @@ test("answer cells (contract 2) are folded in <details> with their outputs", asy
       code(2, "1 + 1", [{ output_type: "execute_result", execution_count: 2, metadata: {}, data: { "text/plain": "2" } }]),
     ]),
   });
-  const site = await buildSite(executed, path.join(dir, "book"));
+  const site = await buildSite(executed, path.join(dir, "book"), { tools: pageTools });
   const page = read(site.outDir, "01-exercise.html");
   const details = /<details><summary>Show the answer<\/summary>([\s\S]*?)<\/details>/.exec(page);
   assert.ok(details, "the answer is folded");
@@ -172,7 +184,7 @@ test("the contents do not number a title twice, and long output lines wrap inste
     "01-numbered": nb([{ cell_type: "markdown", id: "m", metadata: {}, source: "# 1 · The pipeline in one call" }]),
     "02-plain": nb([{ cell_type: "markdown", id: "m", metadata: {}, source: "# Tokens" }]),
   });
-  const site = await buildSite(executed, path.join(dir, "book"));
+  const site = await buildSite(executed, path.join(dir, "book"), { tools: pageTools });
   const index = read(site.outDir, "index.html");
   assert.match(index, /<a href="01-numbered\.html">1 · The pipeline in one call<\/a>/);
   assert.match(index, /<a href="02-plain\.html"><span class="toc-number">2\.<\/span> Tokens<\/a>/);

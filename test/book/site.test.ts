@@ -10,7 +10,7 @@ import { createMarkdown } from "../../scripts/book/markdown";
 import { detectModel } from "../../scripts/book/model-note";
 import { isFailureText } from "../../scripts/book/problems";
 import { buildSite } from "../../scripts/book/site";
-import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, sourceText, writeCourse, writeSources } from "./fixture";
+import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, pageTools, sourceText, writeCourse, writeSources } from "./fixture";
 
 const root = path.resolve(__dirname, "..", "..");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "book-test-"));
@@ -21,7 +21,7 @@ let cleanBuild: ReturnType<typeof buildSite> | undefined;
 let cleanDir: string | undefined;
 function cleanSite(): ReturnType<typeof buildSite> {
   cleanDir ??= tmp();
-  cleanBuild ??= buildSite(writeCourse(path.join(cleanDir, "executed"), cleanCourse()), path.join(cleanDir, "book"));
+  cleanBuild ??= buildSite(writeCourse(path.join(cleanDir, "executed"), cleanCourse()), path.join(cleanDir, "book"), { tools: pageTools });
   return cleanBuild;
 }
 after(() => {
@@ -132,9 +132,9 @@ test("warnings on stderr are shown but do not fail the book; diagnostics and sta
 test("a failed build leaves the previous site in place and no temporary directory behind", async () => {
   const dir = tmp();
   const out = path.join(dir, "book");
-  await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), out);
+  await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), out, { tools: pageTools });
   fs.writeFileSync(path.join(dir, "executed", "03-broken.ipynb"), "{ not json");
-  await assert.rejects(buildSite(path.join(dir, "executed"), out), /03-broken.ipynb is not a readable notebook/);
+  await assert.rejects(buildSite(path.join(dir, "executed"), out, { tools: pageTools }), /03-broken.ipynb is not a readable notebook/);
   assert.ok(fs.existsSync(path.join(out, "02-attention.html")));
   assert.deepEqual(fs.readdirSync(dir).sort(), ["book", "executed"]);
 });
@@ -178,11 +178,11 @@ test("a rebuild renders only pages whose inputs changed, copies the rest, and ne
   const course = cleanCourse();
   const executed = writeCourse(path.join(dir, "executed"), course);
   const out = path.join(dir, "book");
-  const first = await buildSite(executed, out);
+  const first = await buildSite(executed, out, { tools: pageTools });
   assert.deepEqual(first.rendered, ["01-softmax", "02-attention"]);
   const firstPages = Object.fromEntries(["01-softmax", "02-attention"].map((s) => [s, read(out, `${s}.html`)]));
 
-  const again = await buildSite(executed, out);
+  const again = await buildSite(executed, out, { tools: pageTools });
   assert.deepEqual(again.rendered, [], "nothing changed: every page is copied");
   for (const slug of ["01-softmax", "02-attention"]) assert.equal(read(out, `${slug}.html`), firstPages[slug]);
 
@@ -191,14 +191,14 @@ test("a rebuild renders only pages whose inputs changed, copies the rest, and ne
   const cells = (changed["02-attention"] as { cells: { cell_type: string; outputs?: unknown[] }[] }).cells;
   cells[1].outputs!.push({ output_type: "stream", name: "stdout", text: ["a new line of output\n"] });
   writeCourse(executed, changed);
-  const third = await buildSite(executed, out);
+  const third = await buildSite(executed, out, { tools: pageTools });
   assert.deepEqual(third.rendered, ["02-attention"]);
   assert.match(read(out, "02-attention.html"), /a new line of output/);
   assert.equal(read(out, "01-softmax.html"), firstPages["01-softmax"]);
 
   // A page edited by hand since the last build is rendered again, not copied.
   fs.writeFileSync(path.join(out, "01-softmax.html"), "edited");
-  const fourth = await buildSite(executed, out);
+  const fourth = await buildSite(executed, out, { tools: pageTools });
   assert.deepEqual(fourth.rendered, ["01-softmax"]);
   assert.equal(read(out, "01-softmax.html"), firstPages["01-softmax"]);
 
@@ -207,7 +207,7 @@ test("a rebuild renders only pages whose inputs changed, copies the rest, and ne
   const heading = (retitled["02-attention"] as { cells: { source: string[] }[] }).cells[0];
   heading.source = ["# Attention weights\n", "\n", "Each row shows where one token looks."];
   writeCourse(executed, retitled);
-  const fifth = await buildSite(executed, out);
+  const fifth = await buildSite(executed, out, { tools: pageTools });
   assert.deepEqual(fifth.rendered, ["01-softmax", "02-attention"]);
   assert.match(read(out, "01-softmax.html"), /Attention weights<\/a>/);
 });

@@ -9,7 +9,7 @@ import { buildSite, type SiteResult } from "../../scripts/book/site";
 import { findPanelModel, renderPanel, TRY_IT_PAGES, transformersForWorker } from "../../scripts/book/try-it";
 import { modelBanner } from "../../src/model/banner";
 import { demoModel } from "../helpers/demo-model";
-import { writeCourse } from "./fixture";
+import { pageTools, writeCourse } from "./fixture";
 
 let dir: string;
 let demoDir: string;
@@ -30,7 +30,7 @@ before(async () => {
   demoDir = demoModel();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-try-it-unit-"));
   const slugs = ["01-pipeline", "02-tokenizer", "04-logits", "05-softmax", "06-postprocess", "07-t5-logits"];
-  site = await buildSite(writeCourse(path.join(dir, "executed"), Object.fromEntries(slugs.map((s) => [s, notebook(demoBanner())]))), path.join(dir, "book"));
+  site = await buildSite(writeCourse(path.join(dir, "executed"), Object.fromEntries(slugs.map((s) => [s, notebook(demoBanner())]))), path.join(dir, "book"), { tools: pageTools });
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -5,9 +5,27 @@ import * as ort from "onnxruntime-node";
 import { AutoModelForSequenceClassification, AutoTokenizer, pipeline } from "@huggingface/transformers";
 import { DEMO_MODELS } from "../../src/demo-models";
 import { decodeModel } from "../../src/onnx/proto";
-import { familyConfig, familyDir, familyFiles, ONNX_FILES, rawLogits, removeFamilyDirs, sigmoid } from "./family-helpers";
+import { familyConfig, familyDir, familyFiles, ONNX_FILES, rawLogits, sigmoid } from "./family-helpers";
 
-after(removeFamilyDirs);
+type Dtype = "fp32" | "q8";
+
+// Each tokenizer, model and raw session is loaded once for the tests below that read it (loading is most of their work).
+const loaded = new Map<string, Promise<unknown>>();
+function once<T>(key: string, load: () => Promise<T>): Promise<T> {
+  if (!loaded.has(key)) loaded.set(key, load());
+  return loaded.get(key) as Promise<T>;
+}
+const familyTokenizer = (name: string) => once(`tokenizer ${name}`, () => AutoTokenizer.from_pretrained(familyDir(name), { local_files_only: true }));
+const familyModel = (name: string, dtype: Dtype) =>
+  once(`model ${name} ${dtype}`, () => AutoModelForSequenceClassification.from_pretrained(familyDir(name), { dtype, local_files_only: true }));
+const familySession = (name: string, file: string) => once(`session ${name} ${file}`, () => ort.InferenceSession.create(path.join(familyDir(name), file)));
+after(async () => {
+  for (const [key, value] of loaded) {
+    const done = await value;
+    if (key.startsWith("model ")) await (done as { dispose(): Promise<unknown> }).dispose();
+    if (key.startsWith("session ")) await (done as ort.InferenceSession).release();
+  }
+});
 
 /** What contract 6 fixes for each new family's demo model. */
 const FAMILIES = [
@@ -90,8 +108,8 @@ test("pipeline('sentiment-analysis') runs each file and top_k: null gives every 
   for (const family of FAMILIES) {
     for (const dtype of ["fp32", "q8"] as const) {
       const classifier = await pipeline("sentiment-analysis", familyDir(family.name), { dtype, local_files_only: true });
-      const model = await AutoModelForSequenceClassification.from_pretrained(familyDir(family.name), { dtype, local_files_only: true });
-      const tokenizer = await AutoTokenizer.from_pretrained(familyDir(family.name), { local_files_only: true });
+      const model = await familyModel(family.name, dtype);
+      const tokenizer = await familyTokenizer(family.name);
       for (const text of SENTENCES) {
         const scores = (await classifier(text, { top_k: null })) as { label: string; score: number }[];
         assert.deepEqual(scores.map((s) => s.label).sort(), [...family.labels].sort(), `${family.name} ${dtype}`);
@@ -100,32 +118,29 @@ test("pipeline('sentiment-analysis') runs each file and top_k: null gives every 
         for (const { label, score } of scores) assert.ok(Math.abs(score - expected[family.labels.indexOf(label as never)]) < 1e-5, `${family.name} ${dtype} ${text} ${label}`);
       }
       await classifier.dispose();
-      await model.dispose();
     }
   }
 });
 
 test("AutoTokenizer + AutoModelForSequenceClassification agree with a raw onnxruntime session to 1e-5 (padded batch)", async () => {
   for (const family of FAMILIES) {
-    const tokenizer = await AutoTokenizer.from_pretrained(familyDir(family.name), { local_files_only: true });
+    const tokenizer = await familyTokenizer(family.name);
     for (const [dtype, file] of Object.entries(ONNX_FILES)) {
-      const model = await AutoModelForSequenceClassification.from_pretrained(familyDir(family.name), { dtype: dtype as "fp32" | "q8", local_files_only: true });
+      const model = await familyModel(family.name, dtype as Dtype);
       const ours = await model(tokenizer(SENTENCES, { padding: true, truncation: true }));
-      const session = await ort.InferenceSession.create(path.join(familyDir(family.name), file));
+      const session = await familySession(family.name, file);
       const raw = await rawLogits(session, tokenizer, SENTENCES);
       const data = ours.logits.data as Float32Array;
       raw.flat().forEach((value, i) => assert.ok(Math.abs(value - data[i]) < 1e-5, `${family.name} ${file}: ${value} vs ${data[i]}`));
-      await session.release();
-      await model.dispose();
     }
   }
 });
 
 test("quantized logits stay within 5% of the fp32 logits' range and give the same labels", async () => {
   for (const family of FAMILIES) {
-    const tokenizer = await AutoTokenizer.from_pretrained(familyDir(family.name), { local_files_only: true });
+    const tokenizer = await familyTokenizer(family.name);
     const [fp32, q8] = await Promise.all(Object.values(ONNX_FILES).map(async (file) => {
-      const session = await ort.InferenceSession.create(path.join(familyDir(family.name), file));
+      const session = await familySession(family.name, file);
       return rawLogits(session, tokenizer, SENTENCES);
     }));
     const worst = Math.max(...fp32.flat().map((value, i) => Math.abs(value - q8.flat()[i])));

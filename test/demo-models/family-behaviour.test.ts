@@ -1,13 +1,11 @@
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 import { AutoTokenizer, type PreTrainedTokenizer } from "@huggingface/transformers";
 import { decodeModel, encodeModel } from "../../src/onnx/proto";
 import { labelledSentences } from "./distilbert-helpers";
-import { argmax, familyConfig, familyDir, familyFiles, ONNX_FILES, rawLogits, removeFamilyDirs, sigmoid } from "./family-helpers";
-
-after(removeFamilyDirs);
+import { argmax, familyConfig, familyDir, familyFiles, ONNX_FILES, rawLogits, sigmoid } from "./family-helpers";
 
 interface Loaded {
   tokenizer: PreTrainedTokenizer;

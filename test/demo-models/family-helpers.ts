@@ -1,40 +1,34 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 import type { PreTrainedTokenizer } from "@huggingface/transformers";
-import { findDemoModel, type DemoModelFiles } from "../../src/demo-models";
+import { MANIFEST_FILE, type DemoModelFiles } from "../../src/demo-models";
+import { demoModel } from "../helpers/demo-model";
 
 /** The two ONNX files every demo model ships, by transformers.js dtype. */
 export const ONNX_FILES = { fp32: "onnx/model.onnx", q8: "onnx/model_quantized.onnx" } as const;
 
-const built = new Map<string, DemoModelFiles>();
-const dirs = new Map<string, string>();
+const read = new Map<string, DemoModelFiles>();
 
-/** A demo model's files, built once per test process. */
+/**
+ * A demo model's files (its manifest left out), read once per test process from its directory in build/models/,
+ * which demoModel() builds or rebuilds when this code would build other files: building each family again in
+ * every test process cost seconds of CPU. families.test.ts builds each once more and checks the bytes are equal.
+ */
 export function familyFiles(name: string): DemoModelFiles {
-  let files = built.get(name);
-  if (!files) built.set(name, (files = findDemoModel(name).build()));
+  let files = read.get(name);
+  if (!files) {
+    const dir = familyDir(name);
+    const names = (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(path.sep).join("/"));
+    files = Object.fromEntries(names.filter((f) => f !== MANIFEST_FILE && fs.statSync(path.join(dir, f)).isFile()).sort().map((f) => [f, new Uint8Array(fs.readFileSync(path.join(dir, f)))]));
+    read.set(name, files);
+  }
   return files;
 }
 
-/** A temporary directory holding the demo model's files (removed by `removeFamilyDirs`). */
+/** The demo model's directory in build/models/, built (or repaired) first if needed. */
 export function familyDir(name: string): string {
-  let dir = dirs.get(name);
-  if (dir) return dir;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-  for (const [file, bytes] of Object.entries(familyFiles(name))) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), bytes);
-  }
-  dirs.set(name, dir);
-  return dir;
-}
-
-/** Removes the directories familyDir made. */
-export function removeFamilyDirs(): void {
-  for (const dir of dirs.values()) fs.rmSync(dir, { recursive: true, force: true });
-  dirs.clear();
+  return demoModel(name);
 }
 
 /** The model's config.json. */

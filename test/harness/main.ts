@@ -1,12 +1,13 @@
 /**
  * `npm test` and `npm run test:unit`: the test driver.
  *
- * npm test builds dist/, starts the type check, builds the demo models, and executes the workbook once (the
- * executed copies every workbook-reading test shares, test/helpers/workbook.ts); beside it, the test processes run
- * a few at a time from one queue, longest first: each integration file (`*.integration.test.ts`) in a process of
- * its own, the unit files in one process per core. It prints a line per test file (wall and CPU time) and, at the
- * end, each integration file's wall and CPU time, the slowest tests, where the CPU time went, and the plain closing
- * line `N passed, N failed[, N skipped]`. Under CI=true a skipped test, or a missing cross-check tool, fails the run.
+ * npm test builds dist/ and starts the type check (each only when something it reads changed since it last passed),
+ * builds the demo models, and executes the workbook once (the executed copies every workbook-reading test shares,
+ * test/helpers/workbook.ts); beside it, the test processes run a few at a time from one queue, longest first: each
+ * integration file (`*.integration.test.ts`) in a process of its own, the unit files in one process per core. It
+ * prints a line per test file (wall and CPU time) and, at the end, each integration file's wall and CPU time, the
+ * slowest tests, where the CPU time went, and the plain closing line `N passed, N failed[, N skipped]`. Under
+ * CI=true a skipped test, or a missing cross-check tool, fails the run.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -15,10 +16,10 @@ import * as path from "node:path";
 import { run } from "node:test";
 import { parseArgs } from "node:util";
 import { killAllKernels } from "../../scripts/runner/kernel-process";
-import { projectRoot } from "../../src/model";
+import { projectRoot } from "../../src/model/paths";
 import { allDemoModels } from "../helpers/demo-model";
-import { executedWorkbook, type ExecutedWorkbook } from "../helpers/workbook";
 import { findTestFiles, groupOf, type Group } from "./files";
+import { markDone, upToDate } from "./freshness";
 import { reportProcess } from "./reporter";
 import { missingRequirements } from "./requirements";
 import { cpuOf, ownCpuSeconds, startCpuAccounting, totalCpuSeconds } from "./cpu";
@@ -43,6 +44,28 @@ const ci = process.env.CI === "true" || process.env.CI === "1";
 const FILE_TIMEOUT_MS = 20 * 60_000;
 const TIMINGS = path.join(root, "build", "test", "timings.json");
 const TYPECHECK_STATE = path.join("build", "tsc", "typecheck.tsbuildinfo");
+
+/** A tsc step that is skipped while none of its inputs changed since it last succeeded (test/harness/freshness.ts). */
+interface TscStep {
+  name: string;
+  args: string[];
+  stamp: string;
+  inputs: string[];
+  outputs?: string[];
+}
+const TYPECHECK: TscStep = {
+  name: "typecheck",
+  args: ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json", "--incremental", "--tsBuildInfoFile", TYPECHECK_STATE],
+  stamp: path.join("build", "tsc", "typecheck.passed"),
+  inputs: ["src", "scripts", "test", "tsconfig.json", "package.json", "package-lock.json"],
+};
+const BUILD: TscStep = {
+  name: "build",
+  args: ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"],
+  stamp: path.join("build", "tsc", "build.passed"),
+  inputs: ["src", "tsconfig.build.json", "package.json", "package-lock.json"],
+  outputs: [path.join("dist", "index.js")],
+};
 
 /** A step that is not a test file (build, type check, shared workbook run), as the summary lists it. */
 interface Step {
@@ -91,14 +114,14 @@ async function main(argv: string[]): Promise<number> {
   let typecheck: Promise<Step> | undefined;
   let workbook: Promise<Step> | undefined;
   if (everything) {
-    // Incremental: an unchanged tree checks in seconds the next time (the state is kept in build/).
-    typecheck = command("typecheck", ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json", "--incremental", "--tsBuildInfoFile", TYPECHECK_STATE]);
-    const build = await command("build", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]);
+    // Each runs only if something it reads changed since it last passed (the type check is incremental besides).
+    typecheck = tscStep(TYPECHECK);
+    const build = await tscStep(BUILD);
     steps.push(build);
     printStep(build);
     if (!build.ok) return finish(steps, [], started, await typecheck);
-  } else if (groups.integration.length > 0 && distStale()) {
-    const build = await command("build (dist/ was older than src/)", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]);
+  } else if (groups.integration.length > 0 && !upToDate(root, BUILD.stamp, BUILD.inputs, BUILD.outputs)) {
+    const build = await tscStep({ ...BUILD, name: "build (src/ changed since dist/ was built)" });
     steps.push(build);
     printStep(build);
     if (!build.ok) return finish(steps, [], started);
@@ -255,7 +278,9 @@ function writeShards(files: string[], timings: Record<string, number>, count: nu
 async function sharedWorkbook(): Promise<Step> {
   const started = performance.now();
   try {
-    const run: ExecutedWorkbook = await executedWorkbook({ fresh: true });
+    // Loaded only here: the runner and its imports cost a second of CPU that `--unit` does not need.
+    const { executedWorkbook } = await import("../helpers/workbook");
+    const run = await executedWorkbook({ fresh: true });
     const failed = run.notebooks.filter((n) => n.error !== null).map((n) => n.name);
     const detail = `${run.notebooks.length} notebooks${failed.length > 0 ? `; failed: ${failed.join(", ")} (see test/workbook)` : ""}`;
     // The kernels it started are the driver's children that ran neither a test file nor a step.
@@ -301,12 +326,15 @@ function printStep(step: Step): void {
   if (!step.ok && step.detail) console.log(step.detail.replace(/^/gm, "    "));
 }
 
-/** True when some file under src/ is newer than dist/ (or dist/ is missing): the notebooks would import old code. */
-function distStale(): boolean {
-  const built = fs.statSync(path.join(root, "dist", "index.js"), { throwIfNoEntry: false });
-  if (!built) return true;
-  const sources = fs.readdirSync(path.join(root, "src"), { recursive: true }) as string[];
-  return sources.some((file) => fs.statSync(path.join(root, "src", file)).mtimeMs > built.mtimeMs);
+/** Runs a tsc step unless nothing it reads changed since it last passed; a pass is recorded for next time. */
+async function tscStep(step: TscStep): Promise<Step> {
+  if (upToDate(root, step.stamp, step.inputs, step.outputs)) {
+    return { name: step.name, seconds: 0, ok: true, detail: `skipped: nothing in ${step.inputs.join(", ")} changed since it last passed` };
+  }
+  const startedMs = Date.now();
+  const result = await command(step.name, step.args);
+  if (result.ok) markDone(root, step.stamp, startedMs);
+  return result;
 }
 
 /**

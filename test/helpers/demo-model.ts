@@ -5,7 +5,9 @@
  */
 import * as path from "node:path";
 import { DEMO_MODELS, SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
-import { ensureDemoModel, modelsDir } from "../../src/model";
+// The two modules, not src/model's index: that loads transformers.js, which the test driver does not need.
+import { ensureDemoModel } from "../../src/model/demo-model";
+import { modelsDir } from "../../src/model/paths";
 import { withLockSync } from "./lock";
 
 /** The directory of the demo model `name` (default: the sentiment demo model), built or repaired if needed. */
