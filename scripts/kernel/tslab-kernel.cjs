@@ -11,6 +11,12 @@
 // - tslab's iopub publisher drops output: it sends without waiting, so past ~500 queued messages zeromq refuses
 //   sends ("busy writing") and console.log swallows the error. The publisher here sends synchronously with no
 //   high-water mark, and counts any send that still fails on stderr, where the runner looks for it.
+// - tslab's compiler sets typeRoots but no `types`, so every package under node_modules/@types is part of each
+//   kernel's program: in this project that is jsdom (which adds the whole DOM library), plotly.js, semver, estree…
+//   Parsing them costs about 0.9 s of CPU per kernel, and they declare globals (document, window, HTMLElement) that
+//   do not exist in a Node.js kernel. The kernel's program gets `types: ["node"]` instead: what a learner's own
+//   Node.js project sees. Imported packages still find their types (`import … from "plotly.js"` resolves
+//   @types/plotly.js as before); only the automatic inclusion of global declarations changes.
 // Plain CommonJS, so the kernel starts without a TypeScript loader.
 "use strict";
 const fs = require("node:fs");
@@ -89,11 +95,37 @@ function patchPublisher() {
   };
 }
 
+/** Global type packages every kernel program includes (see the header: tslab itself would include all of @types). */
+const GLOBAL_TYPES = ["node"];
+
+/**
+ * Gives tslab's compiler `types: GLOBAL_TYPES` unless it sets `types` itself. TypeScript's exports are getters that
+ * cannot be reassigned, so tslab is handed a copy of the module with createWatchCompilerHost wrapped.
+ */
+function limitGlobalTypes() {
+  const file = require.resolve("@tslab/typescript-for-tslab", { paths: [path.join(TSLAB, "dist")] });
+  const ts = require(file);
+  const copy = {};
+  for (const name of Object.keys(ts)) {
+    Object.defineProperty(copy, name, { get: () => ts[name], enumerable: true, configurable: true });
+  }
+  const createWatchCompilerHost = ts.createWatchCompilerHost;
+  Object.defineProperty(copy, "createWatchCompilerHost", {
+    enumerable: true,
+    value: function (rootFiles, options, ...rest) {
+      const withTypes = options && options.types === undefined ? { ...options, types: GLOBAL_TYPES } : options;
+      return createWatchCompilerHost.call(this, rootFiles, withTypes, ...rest);
+    },
+  });
+  require.cache[file].exports = copy;
+}
+
 function main() {
   const { configPath, jsKernel } = parseArgs(process.argv.slice(2));
   const entry = path.join(TSLAB, "dist", "main.js");
   if (!fs.existsSync(entry)) fail(`${entry} is missing: run \`npm ci\` in ${ROOT}`, 1);
   patchPublisher();
+  limitGlobalTypes();
   const { startKernel } = require(entry);
   const { version } = require(path.join(TSLAB, "package.json"));
   guardProcessHandlers(() => startKernel({ configPath, jsKernel, enableFindLocal: false, globalVersion: version }));
