@@ -65,7 +65,7 @@ export function pageKey(fingerprint: string, steps: readonly Step[], index: numb
   const step = steps[index];
   const neighbour = (s: Step | undefined) => (s ? { slug: s.slug, title: s.title } : null);
   return sha256(JSON.stringify({
-    fingerprint, executedSha256, index, count: steps.length, slug: step.slug, title: step.title, model: step.model, panel: step.panel ?? null,
+    fingerprint, executedSha256, index, count: steps.length, slug: step.slug, title: step.title, model: step.model, panel: step.panel ?? null, panelScript: step.panelScript ?? null,
     copy: step.copy ? { kind: step.copy.kind, why: step.copy.why } : null, prev: neighbour(steps[index - 1]), next: neighbour(steps[index + 1]),
   }));
 }

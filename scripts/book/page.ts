@@ -18,6 +18,8 @@ export interface Step {
   copy?: CopyState;
   /** The "try it" panel's HTML, on the pages that teach a step the panel shows (see try-it/panel.ts). */
   panel?: string;
+  /** The panel's script tag for the top of <head>, when the panel can run (it starts the worker; try-it/panel.ts). */
+  panelScript?: string;
 }
 
 /** What went wrong in one cell, for the page banner and the CLI's exit status. */
@@ -46,23 +48,23 @@ function promptText(count: unknown): string {
 }
 
 /**
- * The HTML document around a page body; `figures` loads plotly.js, `tryIt` the panel's script, first, so that its
- * worker loads the model while the page draws its figures.
+ * The HTML document around a page body; `figures` loads plotly.js. `tryItScript`, the panel's script, comes first in
+ * <head>, before the styles: its worker starts loading the model while the rest of the page arrives.
  */
-function document(title: string, body: string, figures = false, tryIt = false): string {
+function document(title: string, body: string, figures = false, tryItScript = ""): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+${tryItScript ? `${tryItScript}\n` : ""}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="assets/katex/katex.min.css">
 <link rel="stylesheet" href="assets/book.css">
 </head>
 <body>
 ${body}
-${tryIt ? '<script src="assets/try-it/panel.js"></script>\n' : ""}${figures ? '<script src="assets/plotly.min.js"></script>\n' : ""}<script src="assets/book.js"></script>
+${figures ? '<script src="assets/plotly.min.js"></script>\n' : ""}<script src="assets/book.js"></script>
 </body>
 </html>
 `;
@@ -196,7 +198,7 @@ ${cells.join("\n")}
 </main>
 ${nav}`;
   // plotly.js (4 MB) is loaded only by pages that draw a figure.
-  return { html: document(`${step.title} · ${SITE_TITLE}`, body, figures > 0, step.panel !== undefined), issues };
+  return { html: document(`${step.title} · ${SITE_TITLE}`, body, figures > 0, step.panelScript), issues };
 }
 
 /** The table of contents: one line per step, with the model(s) behind the outputs. */

@@ -9,7 +9,7 @@ import { detectModel } from "./model-note";
 import { readNotebook } from "./notebook";
 import { fileSha256, pageKey, pageRecord, PAGES_MANIFEST, readPagesManifest, rendererFingerprint, reusablePage, type PageRecord } from "./page-cache";
 import { renderIndexPage, renderStepPage, stepSummary, stepTitle, type CellIssue, type PageTools, type Step } from "./page";
-import { copyTryItAssets, findPanelModel, renderPanel, TRY_IT_PAGES, type PanelModel, type TryItWeight } from "./try-it";
+import { copyTryItAssets, findPanelModel, panelScript, renderPanel, TRY_IT_PAGES, type PanelModel, type TryItWeight } from "./try-it";
 
 /** The project root: the book never writes there, nor above it. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -79,6 +79,7 @@ function addPanels(steps: Step[]): { pages: TryItResult["pages"]; models: PanelM
     step.panel = renderPanel(focus, step.model, model);
     if ("why" in model) pages.push({ slug: step.slug, why: model.why });
     else {
+      step.panelScript = panelScript(model);
       pages.push({ slug: step.slug, model: model.id });
       models.push(model);
     }

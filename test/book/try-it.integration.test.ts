@@ -20,6 +20,8 @@ const skip = chromiumMissing();
 if (skip) console.log(`# skipping try-it panel tests: ${skip}`);
 
 const TOLERANCE = 1e-5;
+/** The largest |panel − Node| over every logit and score compared so far, reported with the first test. */
+let largestDifference = 0;
 const HOSTILE = "<img src=x onerror=alert(1)> I love it";
 const SENTENCES = ["I hate this so much!", "The movie was okay, nothing special.", "🤗 Ngũgĩ, transformers.js", HOSTILE];
 
@@ -94,6 +96,8 @@ async function assertSameAsNode(page: Page, classifier: TextClassificationPipeli
   assert.deepEqual(shown.pieces, node.pieces, `${text}: word pieces`);
   assert.deepEqual(shown.logitNames, labels, `${text}: one logit per label, named by id2label`);
   assert.equal(shown.logits.length, node.logits.length);
+  for (const [i, v] of shown.logits.entries()) largestDifference = Math.max(largestDifference, Math.abs(v - node.logits[i]));
+  for (const [i, v] of shown.scores.entries()) largestDifference = Math.max(largestDifference, Math.abs(v - node.scores[labels[i]]));
   shown.logits.forEach((v, i) => assert.ok(Math.abs(v - node.logits[i]) <= TOLERANCE, `${text}: logit ${i} ${v} vs Node ${node.logits[i]}`));
   assert.deepEqual(shown.barNames, labels);
   shown.scores.forEach((v, i) => assert.ok(Math.abs(v - node.scores[labels[i]]) <= TOLERANCE, `${text}: ${labels[i]} ${v} vs pipeline ${node.scores[labels[i]]}`));
@@ -155,6 +159,7 @@ test("the panel gives the Node pipeline's ids, logits and scores (1e-5) for what
   // Typing fast: only the last sentence is shown, and it is the pipeline's.
   await page.locator(".try-it input").pressSequentially(" Really good.", { delay: 10 });
   await assertSameAsNode(page, classifier, `${SENTENCES.at(-1)} Really good.`);
+  t.diagnostic(`largest |panel − Node pipeline| over the logits and scores compared: ${largestDifference.toExponential(2)}`);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.locator(".try-it").screenshot({ path: path.join(SCREENSHOTS, "book-try-it.png") });
 

@@ -6,7 +6,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CSP } from "../../scripts/book/page";
 import { buildSite, type SiteResult } from "../../scripts/book/site";
-import { findPanelModel, renderPanel, TRY_IT_PAGES, transformersForWorker } from "../../scripts/book/try-it";
+import { InferenceSession, Tensor } from "onnxruntime-node";
+import { findPanelModel, PANEL_MODEL_FILES, renderPanel, TRY_IT_PAGES, transformersForWorker, WARM_UP_MODEL, warmUpModel } from "../../scripts/book/try-it";
+import { decodeModel } from "../../src/onnx/proto";
 import { modelBanner } from "../../src/model/banner";
 import { demoModel } from "../helpers/demo-model";
 import { pageTools, writeCourse } from "./fixture";
@@ -43,8 +45,11 @@ test("the tokenizer, logits, softmax and post-processing pages get the panel, af
     assert.match(html, new RegExp(`class="try-it-step focus" data-step="${step}"`), slug);
     assert.ok(html.indexOf("Its introduction.") < html.indexOf('class="try-it"'), `${slug}: the panel follows the introduction`);
     assert.ok(html.indexOf('class="try-it"') < html.indexOf('id="cell-2"'), `${slug}: and comes before the code`);
-    assert.match(html, /<script src="assets\/try-it\/panel\.js"><\/script>/);
     assert.match(html, new RegExp(`data-model="${path.basename(demoDir)}" data-dtype="fp32"`));
+    // The panel's script is the first thing in <head> after the policy, before the styles, so its worker starts first.
+    const script = `<script src="assets/try-it/panel.js" data-model="${path.basename(demoDir)}" data-dtype="fp32" async></script>`;
+    assert.ok(html.indexOf(script) > html.indexOf('http-equiv="Content-Security-Policy"'), `${slug}: the script comes after the policy`);
+    assert.ok(html.indexOf(script) < html.indexOf('<link rel="stylesheet"'), `${slug}: and before the styles`);
   }
   for (const slug of ["01-pipeline", "07-t5-logits", "index"]) {
     assert.doesNotMatch(read(`${slug}.html`), /try-it/, `${slug} has no panel`);
@@ -56,7 +61,7 @@ test("the site ships the panel's scripts, a worker-ready transformers.js, ONNX R
   const library = fs.readFileSync(path.join(tryIt, "transformers.web.min.js"), "utf8");
   assert.doesNotMatch(library, /from\s*"onnxruntime-(web|common)/, "no bare import left for the worker to fail on");
   assert.equal(library.split('from"./ort/ort.wasm.bundle.min.mjs"').length - 1, 2);
-  for (const file of ["panel.js", "worker.js", "ort/ort.wasm.bundle.min.mjs", "ort/ort-wasm-simd-threaded.mjs", "ort/ort-wasm-simd-threaded.wasm"]) {
+  for (const file of ["panel.js", "worker.js", "ort/ort.wasm.bundle.min.mjs", "ort/ort-wasm-simd-threaded.wasm"]) {
     assert.ok(fs.statSync(path.join(tryIt, file)).size > 0, file);
   }
   const model = path.join(tryIt, "models", path.basename(demoDir));
@@ -64,6 +69,7 @@ test("the site ships the panel's scripts, a worker-ready transformers.js, ONNX R
     assert.deepEqual(fs.readFileSync(path.join(model, file)), fs.readFileSync(path.join(demoDir, file)), file);
   }
   assert.ok(!fs.existsSync(path.join(tryIt, "ort", "ort-wasm-simd-threaded.asyncify.wasm")), "not the 27 MB asyncify build");
+  assert.ok(!fs.existsSync(path.join(tryIt, "ort", "ort-wasm-simd-threaded.mjs")), "nor the loader the bundle already holds");
   const { code, runtime, models } = site.tryIt.weight;
   const onDisk = (d: string): number => fs.readdirSync(d, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? onDisk(path.join(d, e.name)) : fs.statSync(path.join(d, e.name)).size), 0);
   assert.equal(code + runtime + models, onDisk(tryIt), "the stated weight is what the folder holds");
@@ -104,6 +110,25 @@ test("findPanelModel follows the banner to the demo model, a cached Hub checkpoi
   assert.ok(!("why" in local));
   assert.equal(local.id, "local/distilbert-base-uncased-finetuned-sst-2-english");
   assert.match((findPanelModel({ text: "This notebook did not say which model produced its outputs.", kind: "unknown", source: "none" }) as { why: string }).why, /does not say which model/);
+});
+
+test("the worker fetches, up front, the files PANEL_MODEL_FILES says the panel ships", () => {
+  const worker = read("assets/try-it/worker.js");
+  for (const file of PANEL_MODEL_FILES) {
+    const named = file === "onnx/model.onnx" ? /dtype === "fp32" \? "onnx\/model\.onnx"/ : new RegExp(`"${file.replace(/\./g, "\\.")}"`);
+    assert.match(worker, named, file);
+  }
+});
+
+test("the warm-up model is one Identity node on one float, which ONNX Runtime runs", async () => {
+  const bytes = fs.readFileSync(path.join(site.outDir, "assets", "try-it", WARM_UP_MODEL));
+  assert.ok(Buffer.from(warmUpModel()).equals(bytes), "the file is warmUpModel()'s bytes");
+  const graph = decodeModel(bytes).graph!;
+  assert.deepEqual(graph.node!.map((n) => n.opType), ["Identity"]);
+  const session = await InferenceSession.create(bytes);
+  const { y } = await session.run({ x: new Tensor("float32", new Float32Array([0.25]), [1]) });
+  assert.deepEqual(Array.from(y.data as Float32Array), [0.25]);
+  await session.release();
 });
 
 test("a page whose model is not on this machine gets a panel that says so, and no script", () => {

@@ -3,6 +3,7 @@
 // no network.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { encodeModel, ONNX_TYPE } from "../../../src/onnx/proto";
 import { PANEL_MODEL_FILES, type PanelModel } from "./model";
 
 /** The panel's folder inside the site, relative to the site root. */
@@ -12,10 +13,25 @@ export const TRY_IT_DIR = "assets/try-it";
 const OWN_FILES = ["panel.js", "worker.js"] as const;
 
 /**
- * The ONNX Runtime files the worker loads: the WASM-only bundle (what transformers.js imports), and the plain
- * SIMD-threaded factory and binary it fetches from `wasmPaths` (14 MB, where the default asyncify one is 27 MB).
+ * The ONNX Runtime files the worker loads: the WASM-only bundle (what transformers.js imports; it holds the loader
+ * of the plain build), and the plain SIMD binary (14 MB, where the default asyncify one is 27 MB). The worker names
+ * only the binary in `wasmPaths`, so the bundle's own loader is used and ort-wasm-simd-threaded.mjs is not needed.
  */
-const ORT_FILES = ["ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"] as const;
+const ORT_FILES = ["ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm"] as const;
+
+/** The model the worker opens first, to make ONNX Runtime compile its WebAssembly while the real model downloads. */
+export const WARM_UP_MODEL = "warm-up.onnx";
+
+/** A one-node ONNX model (y = Identity(x), one float): the smallest a session can be made from. */
+export function warmUpModel(): Uint8Array {
+  const value = (name: string) => ({ name, type: { tensorType: { elemType: ONNX_TYPE.float32, shape: { dim: [{ dimValue: 1 }] } } } });
+  return encodeModel({
+    irVersion: 8,
+    producerName: "behind-the-pipeline try-it panel",
+    opsetImport: [{ domain: "", version: 13 }],
+    graph: { name: "warm-up", node: [{ opType: "Identity", input: ["x"], output: ["y"] }], input: [value("x")], output: [value("y")] },
+  });
+}
 
 /** transformers.js's web build imports these two packages by bare name, which a module worker cannot resolve. */
 const BARE_IMPORTS = ['from"onnxruntime-web/webgpu"', 'from"onnxruntime-common"'] as const;
@@ -69,6 +85,9 @@ export function copyTryItAssets(siteDir: string, models: readonly PanelModel[]):
   fs.writeFileSync(path.join(dir, "transformers.web.min.js"), library);
   weight.runtime += Buffer.byteLength(library);
   for (const file of ORT_FILES) weight.runtime += copy(path.join(ortDist, file), path.join(dir, "ort", file));
+  const warmUp = warmUpModel();
+  fs.writeFileSync(path.join(dir, WARM_UP_MODEL), warmUp);
+  weight.runtime += warmUp.byteLength;
   weight.runtime += copy(path.join(transformers, "LICENSE"), path.join(dir, "LICENSE.transformers.txt"));
   const seen = new Set<string>();
   for (const model of models) {

@@ -1,5 +1,8 @@
 // How long a reader waits for the "try it" panel's first result: a one-page site with the panel, served by the book's
-// server, opened in a fresh headless Chromium context (empty caches) per run. Used by `npm run bench`.
+// server, opened in headless Chromium. The clock is the page's own: from navigation start (performance.timeOrigin)
+// to the task after the animation frame that draws the first sentence's steps (data-first-result-ms, panel.js).
+// Cold: a fresh browser context (empty caches) per run. Warm: one on-disk profile, the page opened again (HTTP cache,
+// 304s, JS code cache). Used by `npm run bench`.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,10 +18,17 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** What the panel measured: page navigation → first result shown, per run (ms), and the bytes the panel adds. */
 export interface FirstResultRuns {
   firstResultMs: number[];
-  /** The worker's `pipeline()` load, per run (ms). */
+  /** Worker start → `pipeline()` loaded, per run (ms). */
   loadMs: number[];
+  /** Per run: when each of the worker's loading steps finished, in ms since navigation start (panel.js's data-timeline). */
+  timelines: Record<string, number>[];
+  /** The 1-minute load average when each run ended: the machine is shared, so the figure needs it. */
+  loadAverages: number[];
   siteBytes: number;
 }
+
+/** Cold: a fresh context per run; warm: the same on-disk profile throughout (the first load fills its caches). */
+export type CacheState = "cold" | "warm";
 
 /** An executed notebook whose only output is `banner`, with its provenance, as the runner writes one. */
 function bannerNotebook(banner: string): string {
@@ -38,14 +48,18 @@ export function firstResultUnavailable(): string | undefined {
   return fs.existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 }
 
-/** Loads the softmax page `runs + warmup` times, each in a fresh browser context; `banner` names the model. */
-export async function measureFirstResult(banner: string, runs: number, warmup: number): Promise<FirstResultRuns> {
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"];
+
+/**
+ * Loads the softmax page `runs + warmup` times; `banner` names the model. Cold: each load in a fresh browser context.
+ * Warm: every load in one on-disk profile (an incognito-like context keeps no code cache), after `warmup` loads.
+ */
+export async function measureFirstResult(banner: string, runs: number, warmup: number, cache: CacheState = "cold"): Promise<FirstResultRuns> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-try-it-"));
   const server = { close: async () => {} };
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"],
-  });
+  const browser = cache === "cold"
+    ? await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
+    : await chromium.launchPersistentContext(path.join(dir, "profile"), { executablePath: CHROMIUM, args: FLAGS });
   try {
     const executed = path.join(dir, "executed");
     fs.mkdirSync(executed);
@@ -56,11 +70,17 @@ export async function measureFirstResult(banner: string, runs: number, warmup: n
     if (!page?.model) throw new Error(`the panel cannot run the bench's model: ${page?.why ?? "no panel"}`);
     const served = await serveSite(site.outDir, 0);
     server.close = served.close;
-    const result: FirstResultRuns = { firstResultMs: [], loadMs: [], siteBytes: site.tryIt.weight.code + site.tryIt.weight.runtime + site.tryIt.weight.models };
+    const result: FirstResultRuns = {
+      firstResultMs: [], loadMs: [], timelines: [], loadAverages: [],
+      siteBytes: site.tryIt.weight.code + site.tryIt.weight.runtime + site.tryIt.weight.models,
+    };
+    const offsite: string[] = [];
     for (let i = 0; i < warmup + runs; i++) {
-      const context = await browser.newContext();
-      // Nothing may come from elsewhere: the figure is the offline panel's.
-      await context.route("**/*", (route) => (route.request().url().startsWith(served.url) ? route.continue() : route.abort()));
+      const context = "newContext" in browser ? await browser.newContext() : browser;
+      // Nothing may come from elsewhere: the figure is the offline panel's. A route turns the HTTP cache off, so warm
+      // runs only watch (and fail below if anything left the site).
+      if (cache === "cold") await context.route("**/*", (route) => (route.request().url().startsWith(served.url) ? route.continue() : route.abort()));
+      else if (i === 0) context.on("request", (request) => { if (!/^data:/.test(request.url()) && !request.url().startsWith(served.url)) offsite.push(request.url()); });
       const tab = await context.newPage();
       await tab.goto(`${served.url}05-softmax.html`);
       const panel = tab.locator(".try-it[data-first-result-ms]");
@@ -68,9 +88,13 @@ export async function measureFirstResult(banner: string, runs: number, warmup: n
       if (i >= warmup) {
         result.firstResultMs.push(Number(await panel.getAttribute("data-first-result-ms")));
         result.loadMs.push(Number(await panel.getAttribute("data-load-ms")));
+        result.timelines.push(JSON.parse((await panel.getAttribute("data-timeline")) ?? "{}") as Record<string, number>);
+        result.loadAverages.push(os.loadavg()[0]);
       }
-      await context.close();
+      if (context === browser) await tab.close();
+      else await context.close();
     }
+    if (offsite.length > 0) throw new Error(`the panel made requests outside the site: ${offsite.join(", ")}`);
     return result;
   } finally {
     await browser.close();

@@ -27,6 +27,14 @@ function stepBox(step: PanelStep, focus: PanelStep, title: string, call: string,
   return `<section class="try-it-step${step === focus ? " focus" : ""}" data-step="${step}"><h3>${title} <code>${escapeHtml(call)}</code>${here}</h3>${body}</section>`;
 }
 
+/**
+ * The panel's script tag, for the top of the page's <head>: it starts the worker for `model` before the page's styles
+ * and body arrive (async: it never holds up the page), so the model's files are the first thing the page fetches.
+ */
+export function panelScript(model: PanelModel): string {
+  return `<script src="${TRY_IT_DIR}/panel.js" data-model="${escapeHtml(model.id)}" data-dtype="${PANEL_DTYPE}" async></script>`;
+}
+
 /** The panel for a page teaching `focus`, running `model` (or saying why it cannot). */
 export function renderPanel(focus: PanelStep, note: ModelNote, model: PanelModel | MissingModel): string {
   const head = '<h2 id="try-it-title">Try it: your own sentence</h2>';
