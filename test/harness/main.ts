@@ -127,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
     if (!build.ok) return finish(steps, [], started);
   }
   steps.push(timed("demo models", () => {
-    allDemoModels();
+    allDemoModels({ forDist: groups.integration.length > 0 });
   }));
   if (everything) {
     // Executed once, fresh, for every test that reads executed notebooks; they find it through this variable.
