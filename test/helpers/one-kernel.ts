@@ -1,8 +1,9 @@
 /**
  * Several notebooks of one folder executed one after another on ONE kernel, each with its own outcome (as
- * `runNotebooks` gives them: result or error, cells run). For tests that run many course notebooks on one model: a
- * tslab kernel costs about 4 s of CPU to start (TypeScript's lib files, transformers.js, onnxruntime), more than
- * most notebooks' own work.
+ * `runNotebooks` gives them: result or error, cells run). For tests that run many course notebooks on one model:
+ * a fresh tslab kernel per notebook starts TypeScript (its lib files) and loads transformers.js and onnxruntime
+ * again, which costs more CPU than most notebooks' own work (notebooks 01–06 on one demo model: 75 s of CPU with a
+ * kernel each, 35 s on one).
  *
  * This is not what a learner does (a kernel per notebook): a notebook here also sees the names the notebooks before
  * it declared, and the modules they loaded. Use it only for notebooks the shared workbook run (test/helpers/

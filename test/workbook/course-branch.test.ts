@@ -6,7 +6,7 @@
 // because the demo's numbers are not the course's. That failure proves the branch runs and compares something.
 // Notebook 07 has no such branch (its T5 checks hold for any model); its Hub loader is covered by test/t5/load.test.ts.
 // The notebooks run one after another on one kernel (test/helpers/one-kernel.ts), each to its own failure: a kernel
-// each would cost about 4 s of CPU per notebook more, and that each runs alone is shown by the shared workbook run.
+// each costs almost three times the CPU, and that each runs alone is shown by the shared workbook run.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";

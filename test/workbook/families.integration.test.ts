@@ -4,9 +4,9 @@
 // another. Every notebook must finish, fail no check and print the family's own lines (its head, its labels, its
 // post-processing). A model whose head no family has must still run to the end, saying which steps it cannot show.
 //
-// A model's notebooks share one kernel (test/helpers/one-kernel.ts): a kernel each would cost about 4 s of CPU per
-// notebook more. What a kernel of its own would add, that a notebook needs no name or module another one set up,
-// does not depend on the model; the shared workbook run, a kernel per notebook, shows it (the last test here).
+// A model's notebooks share one kernel (test/helpers/one-kernel.ts): a kernel each costs about twice the CPU (75 s
+// against 35 s for one model). What a kernel of its own would add, that a notebook needs no name or module another
+// one set up, does not depend on the model; the shared workbook run, a kernel per notebook, shows it (last test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
