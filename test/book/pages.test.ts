@@ -30,7 +30,7 @@ async function book(t: TestContext, args: string[]): Promise<{ status: number; s
   const log = t.mock.method(console, "log", capture("stdout"));
   const error = t.mock.method(console, "error", capture("stderr"));
   try {
-    return { status: await bookMain(args), ...out };
+    return { status: await bookMain(args, pageTools), ...out };
   } finally {
     log.mock.restore();
     error.mock.restore();
