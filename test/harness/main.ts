@@ -225,7 +225,9 @@ tests (${parts.join(", ")}; ${concurrency} processes at a time, longest first)`)
     if (shards.size > 0) fs.rmSync(path.dirname([...shards.keys()][0]), { recursive: true, force: true });
   }
   const measured = summaries.filter((s) => s.done && s.file.startsWith("test"));
-  writeTimings({ ...timings, ...Object.fromEntries(measured.map((s) => [s.file, s.seconds])) });
+  // Only files that still exist: a renamed or deleted file's old time would linger in timings.json for ever.
+  const merged = { ...timings, ...Object.fromEntries(measured.map((s) => [s.file, s.seconds])) };
+  writeTimings(Object.fromEntries(Object.entries(merged).filter(([file]) => fs.existsSync(path.join(root, file)))));
   const integration = summaries.filter((s) => groupOf(s.file) === "integration" && s.file.startsWith("test"));
   if (integration.length > 0) {
     console.log("\nintegration files, slowest first (wall time; CPU time of the file's process and its children):");
