@@ -67,8 +67,11 @@ function reportCopies(copies: readonly CopyState[]): boolean {
   return failing;
 }
 
-/** `npm run book` with these arguments; returns the exit code (exported so tests can run it without a new process). */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * `npm run book` with these arguments; returns the exit code. Exported so tests can run it without a new process,
+ * passing the page tools they already loaded.
+ */
+export async function main(argv: string[], tools = lazyPageTools()): Promise<number> {
   const options = parseOrExitCode("book", USAGE, () => parseBookArgs(argv));
   if (typeof options === "number") return options;
   resolveModelPathsFromCommandDir();
@@ -80,7 +83,6 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`book: ${error.message}`);
     return 2;
   }
-  const tools = lazyPageTools();
   // Notebooks that run get new pages: the highlighter loads while they execute.
   const workbookOk = await refreshWorkbook(options, tools.warm);
   const site = await buildSite(options.executed, options.out, { ...siteOptions(options), tools });

@@ -2,7 +2,10 @@
 // show() emits. No kernel is needed: the outputs are written the way the runner writes them.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { TestContext } from "node:test";
+import { formatWithOptions } from "node:util";
 import { markOutputDir } from "../../scripts/output-dir";
+import { main as bookMain } from "../../scripts/book/main";
 import { lazyPageTools } from "../../scripts/book/site";
 import { sourceSha256 } from "../../scripts/provenance";
 import {
@@ -14,6 +17,23 @@ import {
  * CPU, and the unit files share their process. `npm run book` too renders every page of a build with one set.
  */
 export const pageTools = lazyPageTools();
+
+/**
+ * `npm run book` with `args`, in this process: its exit code and what it printed. A new process would load tsx, shiki,
+ * KaTeX and jsdom again, seconds of CPU per call; book-command.integration.test.ts runs the real command.
+ */
+export async function runBook(t: TestContext, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const out = { stdout: "", stderr: "" };
+  const capture = (stream: keyof typeof out) => (...items: unknown[]) => { out[stream] += `${formatWithOptions({ colors: false }, ...items)}\n`; };
+  const log = t.mock.method(console, "log", capture("stdout"));
+  const error = t.mock.method(console, "error", capture("stderr"));
+  try {
+    return { status: await bookMain(args, pageTools), ...out };
+  } finally {
+    log.mock.restore();
+    error.mock.restore();
+  }
+}
 
 export const HOSTILE = "<img src=x onerror=alert(1)>";
 export const DEMO_BANNER = "Model: offline demo model tiny-distilbert in build/demo-models/tiny (no network): a demo with the course's shapes, whose numbers differ from the course.";

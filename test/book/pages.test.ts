@@ -2,16 +2,14 @@
  * Issue 14, items 5 and 8 (book), and contract 2: stale, failed, unproven, missing and orphaned copies; terminal
  * streams; markdown attachments; malformed tracebacks; answer cells folded in <details>.
  */
-import { test, type TestContext } from "node:test";
-import { formatWithOptions } from "node:util";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main as bookMain } from "../../scripts/book/main";
 import { buildSite } from "../../scripts/book/site";
 import { terminalText } from "../../scripts/book/terminal";
-import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, pageTools, writeCourse, writeSources } from "./fixture";
+import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, pageTools, runBook, writeCourse, writeSources } from "./fixture";
 
 const tmp = (t: { after: (fn: () => void) => void }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-pages-"));
@@ -19,23 +17,6 @@ const tmp = (t: { after: (fn: () => void) => void }) => {
   return dir;
 };
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), "utf8");
-
-/**
- * `npm run book` with `args`, in this process: its exit code and what it printed. A new process would load tsx, shiki,
- * KaTeX and jsdom again, seconds of CPU per call; site.test.ts runs the real command once, for the wiring.
- */
-async function book(t: TestContext, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out = { stdout: "", stderr: "" };
-  const capture = (stream: keyof typeof out) => (...items: unknown[]) => { out[stream] += `${formatWithOptions({ colors: false }, ...items)}\n`; };
-  const log = t.mock.method(console, "log", capture("stdout"));
-  const error = t.mock.method(console, "error", capture("stderr"));
-  try {
-    return { status: await bookMain(args), ...out };
-  } finally {
-    log.mock.restore();
-    error.mock.restore();
-  }
-}
 
 type Json = Record<string, unknown>;
 const nb = (cells: Json[]): Json => ({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript" } }, cells });
@@ -48,7 +29,7 @@ test("--no-run: a stale copy is marked on its page and in the index, and the boo
   const executed = writeCourse(path.join(dir, "executed"), course);
   fs.appendFileSync(path.join(notebooks, "02-attention.ipynb"), "\n");
   const out = path.join(dir, "book");
-  const run = await book(t, ["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
+  const run = await runBook(t, ["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, /02-attention\.ipynb is marked out of date: the notebook changed after this copy was executed/);
   assert.match(read(out, "02-attention.html"), /<aside class="run-problems page-stale" role="alert"><strong>This page is out of date:<\/strong>/);
@@ -63,7 +44,7 @@ test("--no-run: failed and unproven copies are marked; a clean book exits 0", as
   const executed = writeCourse(path.join(dir, "executed"), course);
   writeCourse(executed, { "02-attention": course["02-attention"] }, { provenance: false });
   const out = path.join(dir, "book");
-  const run = await book(t, ["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
+  const run = await runBook(t, ["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
   assert.equal(run.status, 1);
   assert.match(run.stderr, /01-broken\.ipynb is marked as a failed run: its run failed \(In \[2\]\)/);
   assert.match(run.stderr, /02-attention\.ipynb is marked as not verified: its executed copy has no metadata\.workbook/);
@@ -71,7 +52,7 @@ test("--no-run: failed and unproven copies are marked; a clean book exits 0", as
   assert.match(read(out, "02-attention.html"), /page-unproven/);
 
   const clean = cleanCourse();
-  const cleanRun = await book(t, ["--no-run", "--executed", writeCourse(path.join(dir, "clean-executed"), clean), "--notebooks", writeSources(path.join(dir, "clean-notebooks"), clean), "--out", path.join(dir, "clean-book")]);
+  const cleanRun = await runBook(t, ["--no-run", "--executed", writeCourse(path.join(dir, "clean-executed"), clean), "--notebooks", writeSources(path.join(dir, "clean-notebooks"), clean), "--out", path.join(dir, "clean-book")]);
   assert.equal(cleanRun.status, 0, cleanRun.stderr);
   // Issue 20, item 7: the build log names each model once, not on every page's line.
   for (const banner of [DEMO_BANNER, HUB_BANNER]) assert.equal(cleanRun.stdout.split(banner).length - 1, 1, cleanRun.stdout);
@@ -85,7 +66,7 @@ test("a copy whose source was deleted is not published; a book of 1 of 3 noteboo
   const notebooks = writeSources(path.join(dir, "notebooks"), { "01-softmax": course["01-softmax"], ...more, "04-extra": cleanCourse()["02-attention"] });
   const executed = writeCourse(path.join(dir, "executed"), course);
   const out = path.join(dir, "book");
-  const run = await book(t, ["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
+  const run = await runBook(t, ["--no-run", "--executed", executed, "--notebooks", notebooks, "--out", out]);
   assert.equal(run.status, 1);
   assert.match(run.stderr, /warning: 02-attention\.ipynb left out: its source is not in/);
   assert.match(run.stderr, /03-more\.ipynb has no page: it has not been executed yet/);

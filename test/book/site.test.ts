@@ -1,6 +1,5 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,9 +9,8 @@ import { createMarkdown } from "../../scripts/book/markdown";
 import { detectModel } from "../../scripts/book/model-note";
 import { isFailureText } from "../../scripts/book/problems";
 import { buildSite } from "../../scripts/book/site";
-import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, pageTools, sourceText, writeCourse, writeSources } from "./fixture";
+import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, pageTools, runBook, sourceText, writeCourse, writeSources } from "./fixture";
 
-const root = path.resolve(__dirname, "..", "..");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "book-test-"));
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), "utf8");
 
@@ -106,13 +104,14 @@ test("the runner's metadata.workbook.model wins over output lines; a notebook th
   assert.equal(detectModel({ cells: [], metadata: {}, nbformat: 4 }).kind, "unknown");
 });
 
-test("a failing notebook renders its error visibly and `npm run book` exits non-zero", () => {
+// In this process; book-command.integration.test.ts runs the same case as the real command, in a process of its own.
+test("a failing notebook renders its error visibly and `npm run book` exits non-zero", async (t) => {
   const dir = tmp();
   const course = failingCourse();
   const executed = writeCourse(path.join(dir, "executed"), course);
   const notebooks = writeSources(path.join(dir, "notebooks"), course);
   const out = path.join(dir, "book");
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "book", "main.ts"), "--executed", executed, "--notebooks", notebooks, "--out", out, "--no-run"], { encoding: "utf8", cwd: root });
+  const run = await runBook(t, ["--executed", executed, "--notebooks", notebooks, "--out", out, "--no-run"]);
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, /01-broken.ipynb cell 3 failed/);
   assert.match(run.stderr, /cell 4 did not run/);

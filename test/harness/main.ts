@@ -225,7 +225,9 @@ tests (${parts.join(", ")}; ${concurrency} processes at a time, longest first)`)
     if (shards.size > 0) fs.rmSync(path.dirname([...shards.keys()][0]), { recursive: true, force: true });
   }
   const measured = summaries.filter((s) => s.done && s.file.startsWith("test"));
-  writeTimings({ ...timings, ...Object.fromEntries(measured.map((s) => [s.file, s.seconds])) });
+  // Only files that still exist: a renamed or deleted file's old time would linger in timings.json for ever.
+  const merged = { ...timings, ...Object.fromEntries(measured.map((s) => [s.file, s.seconds])) };
+  writeTimings(Object.fromEntries(Object.entries(merged).filter(([file]) => fs.existsSync(path.join(root, file)))));
   const integration = summaries.filter((s) => groupOf(s.file) === "integration" && s.file.startsWith("test"));
   if (integration.length > 0) {
     console.log("\nintegration files, slowest first (wall time; CPU time of the file's process and its children):");
@@ -242,16 +244,31 @@ const stopping = new AbortController();
 /** CPU seconds used by each group's test processes, for the closing summary. */
 const groupCpu: Partial<Record<Group, number>> = {};
 
-/** Deals `files` (slowest first) into `count` shard files, each time to the shard with the least work so far. */
+/**
+ * Deals `files` (slowest first) into `count` shard files, each time to the shard with the least work so far. The
+ * files of a folder go together when the folder is small (at most half a shard's share): they tend to load the same
+ * heavy tools (test/book: shiki, KaTeX and jsdom; test/architecture: the TypeScript compiler), which then load once.
+ */
 function writeShards(files: string[], timings: Record<string, number>, count: number): Map<string, string[]> {
   const dir = path.join(root, "build", "test", `shards-${process.pid}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
+  const seconds = (file: string) => timings[file] ?? 1;
+  const total = files.reduce((sum, file) => sum + seconds(file), 0);
+  const folders = new Map<string, string[]>();
+  for (const file of files) folders.set(path.dirname(file), [...(folders.get(path.dirname(file)) ?? []), file]);
+  const bundles: { files: string[]; seconds: number }[] = [];
+  for (const members of folders.values()) {
+    const sum = members.reduce((s, file) => s + seconds(file), 0);
+    if (sum <= total / (2 * count)) bundles.push({ files: members, seconds: sum });
+    else bundles.push(...members.map((file) => ({ files: [file], seconds: seconds(file) })));
+  }
+  bundles.sort((a, b) => b.seconds - a.seconds || a.files[0].localeCompare(b.files[0]));
   const load: { files: string[]; seconds: number }[] = Array.from({ length: Math.min(count, files.length) }, () => ({ files: [], seconds: 0 }));
-  for (const file of files) {
+  for (const bundle of bundles) {
     const lightest = load.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    lightest.files.push(path.join(root, file));
-    lightest.seconds += timings[file] ?? 1;
+    lightest.files.push(...bundle.files.map((file) => path.join(root, file)));
+    lightest.seconds += bundle.seconds;
   }
   const shards = new Map<string, string[]>();
   load.forEach((shard, i) => {

@@ -8,12 +8,37 @@ import * as path from "node:path";
 import { DEMO_MODELS, SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
 // The two modules, not src/model's index: that loads transformers.js, which the test driver does not need.
 import { ensureDemoModel } from "../../src/model/demo-model";
-import { modelsDir, projectRoot } from "../../src/model/paths";
+import { demoModelDir, modelsDir, projectRoot } from "../../src/model/paths";
 import { withLockSync } from "./lock";
 
-/** The directory of the demo model `name` (default: the sentiment demo model), built or repaired if needed. */
+/** Each file of a verified model directory, as stat saw it right after the check (path → "ino size mtime"). */
+const verified = new Map<string, Map<string, string>>();
+
+function statsOf(dir: string): Map<string, string> {
+  const stats = new Map<string, string>();
+  for (const file of fs.readdirSync(dir, { recursive: true }) as string[]) {
+    const stat = fs.statSync(path.join(dir, file));
+    if (stat.isFile()) stats.set(file, `${stat.ino} ${stat.size} ${stat.mtimeMs}`);
+  }
+  return stats;
+}
+
+/**
+ * The directory of the demo model `name` (default: the sentiment demo model), built or repaired if needed. The
+ * full check hashes every file (a tenth of a second for the larger models); unit files share a process and ask
+ * for the same models again and again, so a model checked in this process is checked again only if a file in it
+ * was replaced, resized or touched since.
+ */
 export function demoModel(name: string = SENTIMENT_DEMO_MODEL_NAME): string {
-  return withLockSync(path.join(modelsDir(), `.${name}.lock`), () => ensureDemoModel(name).dir);
+  return withLockSync(path.join(modelsDir(), `.${name}.lock`), () => {
+    const known = verified.get(name);
+    const dir = demoModelDir(name);
+    const now = known && fs.existsSync(dir) ? statsOf(dir) : undefined;
+    if (known && now && now.size === known.size && [...known].every(([file, stat]) => now.get(file) === stat)) return dir;
+    ensureDemoModel(name);
+    verified.set(name, statsOf(dir));
+    return dir;
+  });
 }
 
 /**

@@ -20,6 +20,13 @@ const FAMILY_DEMOS: readonly { name: string; family: HeadFamily; activation: str
   { name: "deberta-v2-multilabel-demo", family: "deberta-v2", activation: "gelu" },
 ];
 
+// One tokenizer per family for both of its files (loading a byte-level BPE tokenizer costs about half a second).
+const tokenizers = new Map<string, ReturnType<typeof AutoTokenizer.from_pretrained>>();
+function familyTokenizer(name: string, dir: string): ReturnType<typeof AutoTokenizer.from_pretrained> {
+  if (!tokenizers.has(name)) tokenizers.set(name, AutoTokenizer.from_pretrained(dir));
+  return tokenizers.get(name)!;
+}
+
 for (const demo of FAMILY_DEMOS) {
   const registered = DEMO_MODELS.some((m) => m.name === demo.name);
   for (const file of ["model.onnx", "model_quantized.onnx"]) {
@@ -27,7 +34,7 @@ for (const demo of FAMILY_DEMOS) {
     const skip = registered ? false : `${demo.name} is not registered in DEMO_MODELS yet`;
     test(`${demo.name} ${file}: the ${demo.family} head, recomputed to the file's logits`, { skip }, async () => {
       const dir = demoModel(demo.name);
-      const tokenizer = await AutoTokenizer.from_pretrained(dir);
+      const tokenizer = await familyTokenizer(demo.name, dir);
       const batch = tokenizer([...COURSE_SENTENCES], { padding: true, truncation: true });
       const ids = { input_ids: batch.input_ids, attention_mask: batch.attention_mask };
       const model = await inspectModel(join(dir, "onnx", file));
