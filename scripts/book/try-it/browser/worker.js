@@ -26,25 +26,28 @@ const prefetched = new Map(["config.json", "tokenizer_config.json", "tokenizer.j
   .map((file) => [new URL(file, modelDir).href, fetch(new URL(file, modelDir)).catch(() => undefined)]));
 Promise.all(prefetched.values()).then(() => mark("responses"));
 
-// ONNX Runtime (the bundle transformers.js imports too: one module, one runtime) is set up as soon as it has loaded,
-// which is before transformers.js, the larger file that depends on it, runs.
-import("./ort/ort.wasm.bundle.min.mjs").then((ort) => {
+/**
+ * A one-node ONNX model, y = Identity(x) on one float (warmUpModel() in scripts/book/try-it/assets.ts; a test checks
+ * that these are its bytes). ONNX Runtime fetches and compiles its WebAssembly on its first session: a session of
+ * this model makes that happen now, while the model downloads, instead of after.
+ */
+const WARM_UP_MODEL = "CAg6PQoQCgF4EgF5IghJZGVudGl0eRIHd2FybS11cFoPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEA0=";
+
+// ONNX Runtime first (the bundle transformers.js imports too: one module, one runtime), and transformers.js only once
+// it has run, so that compiling the larger library cannot hold up the start of ONNX Runtime's download and compile.
+const library = import("./ort/ort.wasm.bundle.min.mjs").then((ort) => {
   // Its plain SIMD build from this site (14 MB, where the CDN default would be the 27 MB asyncify one); naming only
   // the .wasm makes it use the loader inside ort.wasm.bundle.min.mjs instead of fetching another. Set before
   // transformers.js runs, which otherwise points it at a CDN.
   ort.env.wasm.wasmPaths = { wasm: new URL("ort/ort-wasm-simd-threaded.wasm", import.meta.url).href };
   // One thread: the model is small, and starting ONNX Runtime's thread pool costs more than it saves on one sentence.
   ort.env.wasm.numThreads = 1;
-  // ONNX Runtime fetches and compiles its WebAssembly on its first session. A one-node model makes that happen now,
-  // while the model downloads, instead of after (WebAssembly.instantiateStreaming: compiled as the bytes arrive).
-  return fetch(new URL("warm-up.onnx", import.meta.url))
-    .then((response) => response.arrayBuffer())
-    .then((bytes) => ort.InferenceSession.create(new Uint8Array(bytes)))
+  // Streams: WebAssembly.instantiateStreaming compiles the bytes as they arrive.
+  ort.InferenceSession.create(Uint8Array.from(atob(WARM_UP_MODEL), (c) => c.charCodeAt(0)))
     .then((session) => session.release())
-    .then(() => mark("runtime"));
-}).catch(() => {}); // A failure here happens again, with its reason, when the model loads.
-
-const library = import("./transformers.web.min.js").then((lib) => (mark("library"), lib));
+    .then(() => mark("runtime"), () => {}); // A failure here happens again, with its reason, when the model loads.
+  return import("./transformers.web.min.js");
+}).then((lib) => (mark("library"), lib));
 
 /** The model, loaded once: { classifier, tokenizer, model, vocab, multiLabel }, or null if it failed to load. */
 const loading = load();
