@@ -19,15 +19,14 @@ const OWN_FILES = ["panel.js", "worker.js"] as const;
  */
 const ORT_FILES = ["ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm"] as const;
 
-/** The model the worker opens first, to make ONNX Runtime compile its WebAssembly while the real model downloads. */
-export const WARM_UP_MODEL = "warm-up.onnx";
-
-/** A one-node ONNX model (y = Identity(x), one float): the smallest a session can be made from. */
+/**
+ * A one-node ONNX model (y = Identity(x), one float): the smallest a session can be made from. worker.js holds its
+ * bytes (base64) and opens it first, to make ONNX Runtime compile its WebAssembly while the real model downloads.
+ */
 export function warmUpModel(): Uint8Array {
   const value = (name: string) => ({ name, type: { tensorType: { elemType: ONNX_TYPE.float32, shape: { dim: [{ dimValue: 1 }] } } } });
   return encodeModel({
     irVersion: 8,
-    producerName: "behind-the-pipeline try-it panel",
     opsetImport: [{ domain: "", version: 13 }],
     graph: { name: "warm-up", node: [{ opType: "Identity", input: ["x"], output: ["y"] }], input: [value("x")], output: [value("y")] },
   });
@@ -85,9 +84,6 @@ export function copyTryItAssets(siteDir: string, models: readonly PanelModel[]):
   fs.writeFileSync(path.join(dir, "transformers.web.min.js"), library);
   weight.runtime += Buffer.byteLength(library);
   for (const file of ORT_FILES) weight.runtime += copy(path.join(ortDist, file), path.join(dir, "ort", file));
-  const warmUp = warmUpModel();
-  fs.writeFileSync(path.join(dir, WARM_UP_MODEL), warmUp);
-  weight.runtime += warmUp.byteLength;
   weight.runtime += copy(path.join(transformers, "LICENSE"), path.join(dir, "LICENSE.transformers.txt"));
   const seen = new Set<string>();
   for (const model of models) {

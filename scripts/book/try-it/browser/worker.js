@@ -4,8 +4,8 @@
 //
 // The page starts this worker from the top of its <head>, with the model in the worker's URL
 // (worker.js?model=…&dtype=…), so everything the first result needs starts downloading at once, side by side:
-// ONNX Runtime's WebAssembly (compiled while it streams in), the model's files, and transformers.js.
-import * as ort from "./ort/ort.wasm.bundle.min.mjs";
+// the model's files, ONNX Runtime's WebAssembly (compiled while it streams in), and transformers.js. No static
+// import: a module's static imports are fetched and compiled before its first line runs.
 
 const started = performance.now();
 /** When each loading step finished, as wall-clock ms (the page puts them on its own clock; the bench reports them). */
@@ -14,33 +14,40 @@ const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(
 mark("worker");
 
 const query = new URL(import.meta.url).searchParams;
-/** ONNX Runtime's session options (why: see load()). */
-const SESSION_OPTIONS = { graphOptimizationLevel: "disabled" };
 const modelId = query.get("model");
 const dtype = query.get("dtype") ?? "fp32";
+/** ONNX Runtime's session options (why: see load()). */
+const SESSION_OPTIONS = { graphOptimizationLevel: "disabled" };
 
-// ONNX Runtime's plain SIMD build from this site (14 MB, where the CDN default would be the 27 MB asyncify one);
-// naming only the .wasm makes it use the loader bundled in ort.wasm.bundle.min.mjs instead of fetching another.
-ort.env.wasm.wasmPaths = { wasm: new URL("ort/ort-wasm-simd-threaded.wasm", import.meta.url).href };
-// One thread: the model is small, and starting ONNX Runtime's thread pool costs more than it saves on one sentence.
-ort.env.wasm.numThreads = 1;
-// ONNX Runtime fetches and compiles its WebAssembly on its first session. A one-node model makes that happen now,
-// while the model downloads, instead of after. It streams (WebAssembly.instantiateStreaming), so the browser can
-// keep the compiled code for the next visit.
-fetch(new URL("warm-up.onnx", import.meta.url))
-  .then((response) => response.arrayBuffer())
-  .then((bytes) => ort.InferenceSession.create(new Uint8Array(bytes)))
-  .then((session) => session.release())
-  .then(() => mark("runtime"), () => {}); // A failure here happens again, with its reason, when the model loads.
-
-/** The files pipeline() reads for this model, fetched now; transformers.js gets them through `env.customCache`. */
+/** The files pipeline() reads for this model, fetched first; transformers.js gets them through `env.customCache`. */
 const modelDir = new URL(`models/${modelId}/`, import.meta.url);
 const onnxFile = dtype === "fp32" ? "onnx/model.onnx" : `onnx/model_${dtype === "q8" ? "quantized" : dtype}.onnx`;
 const prefetched = new Map(["config.json", "tokenizer_config.json", "tokenizer.json", onnxFile]
   .map((file) => [new URL(file, modelDir).href, fetch(new URL(file, modelDir)).catch(() => undefined)]));
 Promise.all(prefetched.values()).then(() => mark("responses"));
 
-const library = import("./transformers.web.min.js").then((lib) => (mark("library"), lib));
+/**
+ * A one-node ONNX model, y = Identity(x) on one float (warmUpModel() in scripts/book/try-it/assets.ts; a test checks
+ * that these are its bytes). ONNX Runtime fetches and compiles its WebAssembly on its first session: a session of
+ * this model makes that happen now, while the model downloads, instead of after.
+ */
+const WARM_UP_MODEL = "CAg6PQoQCgF4EgF5IghJZGVudGl0eRIHd2FybS11cFoPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEA0=";
+
+// ONNX Runtime first (the bundle transformers.js imports too: one module, one runtime), and transformers.js only once
+// it has run, so that compiling the larger library cannot hold up the start of ONNX Runtime's download and compile.
+const library = import("./ort/ort.wasm.bundle.min.mjs").then((ort) => {
+  // Its plain SIMD build from this site (14 MB, where the CDN default would be the 27 MB asyncify one); naming only
+  // the .wasm makes it use the loader inside ort.wasm.bundle.min.mjs instead of fetching another. Set before
+  // transformers.js runs, which otherwise points it at a CDN.
+  ort.env.wasm.wasmPaths = { wasm: new URL("ort/ort-wasm-simd-threaded.wasm", import.meta.url).href };
+  // One thread: the model is small, and starting ONNX Runtime's thread pool costs more than it saves on one sentence.
+  ort.env.wasm.numThreads = 1;
+  // Streams: WebAssembly.instantiateStreaming compiles the bytes as they arrive.
+  ort.InferenceSession.create(Uint8Array.from(atob(WARM_UP_MODEL), (c) => c.charCodeAt(0)))
+    .then((session) => session.release())
+    .then(() => mark("runtime"), () => {}); // A failure here happens again, with its reason, when the model loads.
+  return import("./transformers.web.min.js");
+}).then((lib) => (mark("library"), lib));
 
 /** The model, loaded once: { classifier, tokenizer, model, vocab, multiLabel }, or null if it failed to load. */
 const loading = load();
@@ -56,7 +63,7 @@ self.onmessage = ({ data }) => {
 async function load() {
   try {
     const { env, pipeline } = await library;
-    // Everything comes from this site: never the Hugging Face Hub, never a CDN.
+    // Everything comes from this site: never the Hugging Face Hub, never a CDN (ONNX Runtime's files: see above).
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
     // A path from the site's root, not a full URL: transformers.js checks that local files exist only for paths.
