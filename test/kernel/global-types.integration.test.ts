@@ -15,7 +15,7 @@ function code(id: string, source: string) {
 function printed(cell: Notebook["cells"][number]): string {
   if (cell.cell_type !== "code") return "";
   return cell.outputs
-    .map((o) => [o.text, o.ename, o.evalue, ...(Array.isArray(o.traceback) ? o.traceback : [])].flat().filter(Boolean).join(""))
+    .map((o) => (o.output_type === "stream" ? o.text : o.output_type === "error" ? [o.ename, o.evalue, ...o.traceback].join("\n") : ""))
     .join("\n");
 }
 
