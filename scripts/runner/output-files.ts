@@ -1,7 +1,7 @@
 /** Writing executed notebooks: a checked output directory and atomic writes (temp file + rename). */
 import { randomBytes } from "node:crypto";
-import { unlinkSync } from "node:fs";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { closeSync, openSync, unlinkSync } from "node:fs";
+import { mkdir, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { checkOutputDir, lstatOrUndefined, markerOf, markOutputDir, OutputPathError, type OutputGuard } from "../output-dir";
 import { OutputDirError } from "./errors";
@@ -63,18 +63,16 @@ export async function prepareOutDir(dir: string, notebooks: readonly string[] = 
   } catch (error) {
     throw new OutputDirError(dir, `is not writable (${describeFsError(error)}); choose another --out`);
   }
-  // access(W_OK) says yes to root even on read-only mounts, so really create a file.
+  // access(W_OK) says yes to root even on read-only mounts, so really create a file. Created and removed in one
+  // synchronous step: a signal handler runs only between event-loop turns, so it never finds the probe half made
+  // (an asynchronous create still pending in the thread pool could land after the exit handler's unlink).
   const probe = join(dir, `.write-test-${process.pid}-${randomBytes(4).toString("hex")}`);
-  // Removed at exit too: an interrupt can land between writing and removing it.
-  inFlight.add(probe);
   try {
-    await writeFile(probe, "", { flag: "wx" });
+    closeSync(openSync(probe, "wx"));
   } catch (error) {
     throw new OutputDirError(dir, `is not writable (${describeFsError(error)}); choose another --out`);
-  } finally {
-    await rm(probe, { force: true });
-    inFlight.delete(probe);
   }
+  unlinkSync(probe);
 }
 
 /**
@@ -100,11 +98,19 @@ async function isDirectory(path: string): Promise<boolean> {
 /** Writes `text` to `path` so that readers see either the old file or the complete new one, never a partial one. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  // Created synchronously as it is registered, so the exit handler's unlink always finds it: an asynchronous
+  // create still pending in the thread pool at exit would make the file after the unlink.
+  let handle: FileHandle | undefined;
   inFlight.add(temp);
   try {
-    await writeFile(temp, text, { flag: "wx" });
+    closeSync(openSync(temp, "wx"));
+    handle = await open(temp, "r+");
+    await handle.writeFile(text);
+    await handle.close();
+    handle = undefined;
     await rename(temp, path);
   } catch (error) {
+    await handle?.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw new OutputDirError(dirname(path), `cannot write ${basename(path)} (${describeFsError(error)})`);
   } finally {

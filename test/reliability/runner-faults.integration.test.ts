@@ -180,7 +180,8 @@ test("runner fault: SIGINT while the executed notebook is being written leaves n
   const run = startCli(t, ["--out", out, big]);
   let signalledDuringWrite = false;
   const watcher = watch(out, (_event, name) => {
-    if (!signalledDuringWrite && name?.endsWith(".tmp")) {
+    // The notebook's own temp file (".big.ipynb.<pid>-<hex>.tmp"), not the folder marker's, written at the start.
+    if (!signalledDuringWrite && name?.startsWith(".big.ipynb.") && name.endsWith(".tmp")) {
       signalledDuringWrite = run.child.kill("SIGINT");
       watcher.close();
     }
