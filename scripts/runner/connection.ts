@@ -3,8 +3,8 @@
  * Mirrors jupyter_client's write_connection_file and jupyter_core's secure_write.
  */
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,7 +71,9 @@ export async function createConnection(
   options: ConnectionOptions = {},
 ): Promise<KernelConnection> {
   // Both create the directory with mode 0700; ipc also checks that the sockets fit and nobody else can swap it.
-  const dir = transport === "ipc" ? createPrivateSocketDir(options.socketDirCandidates) : await mkdtemp(join(tmpdir(), "tslab-run-"));
+  // Synchronously, like the key file below, so that the exit handler (a signal) always finds what it must remove:
+  // an asynchronous create still pending in the thread pool at exit would land after the handler's rm.
+  const dir = transport === "ipc" ? createPrivateSocketDir(options.socketDirCandidates) : mkdtempSync(join(tmpdir(), "tslab-run-"));
   liveDirs.add(dir);
   try {
     const useIpc = transport === "ipc";
@@ -91,7 +93,7 @@ export async function createConnection(
       hb_port: ports[4],
     };
     const file = join(dir, "kernel.json");
-    await writeFile(file, JSON.stringify(info), { mode: 0o600, flag: "wx" });
+    writeFileSync(file, JSON.stringify(info), { mode: 0o600, flag: "wx" });
     let disposed = false;
     return {
       info,
