@@ -1,12 +1,14 @@
-/** Runs notebooks through the reference executor, nbclient (Debian's python3-nbclient), on the project's own tslab. */
+/** Runs notebooks through the reference executor, nbclient (Debian's python3-nbclient), on the project's own kernel. */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { findTslab } from "../../scripts/runner/kernel-process";
+import { join, resolve } from "node:path";
+import { registerKernel } from "../../scripts/kernel/register";
 
 /** Debian's interpreter, where python3-nbclient is installed (a pyenv shim on PATH may lack it). */
 export const SYSTEM_PYTHON = "/usr/bin/python3";
+
+const ROOT = resolve(__dirname, "..", "..");
 
 /** One notebook for nbclient, with nbclient's option names. */
 export interface NbclientJob {
@@ -31,16 +33,15 @@ export function nbclientUnavailable(): string | null {
 }
 
 /**
- * Executes the jobs in one Python process, with tslab registered as a kernelspec in a private prefix
- * (`tslab install --prefix`, found through JUPYTER_PATH) so nothing is installed for the user. Asynchronous, so a
- * test can start it and do other work (wait for the shared workbook run) while it goes.
+ * Executes the jobs in one Python process, on the kernelspec `npm run kernel` registers (the launcher
+ * scripts/kernel/tslab-kernel.cjs, the very kernel the runner starts), written into a private prefix found through
+ * JUPYTER_PATH so nothing is installed for the user: the two executors differ, the kernel does not. Asynchronous,
+ * so a test can start it and do other work (wait for the shared workbook run) while it goes.
  */
 export async function runNbclient(jobs: NbclientJob[], env: NodeJS.ProcessEnv = process.env): Promise<NbclientRun[]> {
-  const tslab = findTslab();
   const prefix = mkdtempSync(join(tmpdir(), "tslab-kernelspec-"));
   try {
-    const install = spawnSync(tslab, ["install", "--python", SYSTEM_PYTHON, "--binary", tslab, "--prefix", prefix], { encoding: "utf8" });
-    if (install.status !== 0) throw new Error(`tslab install --prefix ${prefix} failed:\n${install.stdout}${install.stderr}`);
+    registerKernel({ projectRoot: ROOT, prefix, pythonCandidates: [SYSTEM_PYTHON] });
     const script = join(__dirname, "..", "..", "scripts", "bench", "nbclient_run.py");
     const python = spawn(SYSTEM_PYTHON, [script, JSON.stringify(jobs)], {
       env: { ...env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
