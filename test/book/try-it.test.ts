@@ -4,7 +4,6 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { CSP } from "../../scripts/book/page";
 import { buildSite, type SiteResult } from "../../scripts/book/site";
 import { InferenceSession, Tensor } from "onnxruntime-node";
@@ -62,7 +61,7 @@ test("the site ships the panel's scripts, a worker-ready transformers.js, ONNX R
   const library = fs.readFileSync(path.join(tryIt, "transformers.web.min.js"), "utf8");
   assert.doesNotMatch(library, /from\s*"onnxruntime-(web|common)/, "no bare import left for the worker to fail on");
   assert.equal(library.split('from"./ort/ort.wasm.bundle.min.mjs"').length - 1, 2);
-  for (const file of ["panel.js", "worker.js", "runtime.js", "compiled-wasm.js", "ort/ort.wasm.bundle.min.mjs", "ort/ort-wasm-simd-threaded.wasm"]) {
+  for (const file of ["panel.js", "worker.js", "ort/ort.wasm.bundle.min.mjs", "ort/ort-wasm-simd-threaded.wasm"]) {
     assert.ok(fs.statSync(path.join(tryIt, file)).size > 0, file);
   }
   const model = path.join(tryIt, "models", path.basename(demoDir));
@@ -121,45 +120,16 @@ test("the worker fetches, up front, the files PANEL_MODEL_FILES says the panel s
   }
 });
 
-test("runtime.js's warm-up model is warmUpModel(): one Identity node on one float, which ONNX Runtime runs", async () => {
-  const literal = /const WARM_UP_MODEL = "([A-Za-z0-9+/=]+)";/.exec(read("assets/try-it/runtime.js"));
-  assert.ok(literal, "runtime.js holds the warm-up model in base64");
+test("the worker's warm-up model is warmUpModel(): one Identity node on one float, which ONNX Runtime runs", async () => {
+  const literal = /const WARM_UP_MODEL = "([A-Za-z0-9+/=]+)";/.exec(read("assets/try-it/worker.js"));
+  assert.ok(literal, "worker.js holds the warm-up model in base64");
   const bytes = Buffer.from(literal[1], "base64");
-  assert.ok(Buffer.from(warmUpModel()).equals(bytes), "runtime.js's bytes are warmUpModel()'s: update the literal after changing it");
+  assert.ok(Buffer.from(warmUpModel()).equals(bytes), "worker.js's bytes are warmUpModel()'s: update the literal after changing it");
   assert.deepEqual(decodeModel(bytes).graph!.node!.map((n) => n.opType), ["Identity"]);
   const session = await InferenceSession.create(bytes);
   const { y } = await session.run({ x: new Tensor("float32", new Float32Array([0.25]), [1]) });
   assert.deepEqual(Array.from(y.data as Float32Array), [0.25]);
   await session.release();
-});
-
-/** (module (func (export "answer") (result i32) i32.const 42)), written out. */
-const ANSWER_MODULE = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 3, 2, 1, 0,
-  7, 10, 1, 6, 0x61, 0x6e, 0x73, 0x77, 0x65, 0x72, 0, 0, 10, 6, 1, 4, 0, 0x41, 42, 0x0b);
-
-test("compiled-wasm.js: the placeholder's instantiate gets the Module compiled elsewhere, once; every other call is untouched", async () => {
-  const { instantiateCompiled } = (await import(pathToFileURL(path.resolve(__dirname, "../../scripts/book/try-it/browser/compiled-wasm.js")).href)) as {
-    instantiateCompiled(module: Promise<WebAssembly.Module>): Uint8Array<ArrayBuffer>;
-  };
-  const own = WebAssembly.instantiate;
-  const compiled = await WebAssembly.compile(ANSWER_MODULE);
-  const placeholder = instantiateCompiled(Promise.resolve(compiled));
-  try {
-    assert.ok(WebAssembly.validate(placeholder), "the placeholder is a valid (empty) module");
-    const other = await WebAssembly.instantiate(ANSWER_MODULE);
-    assert.notEqual(other.module, compiled, "bytes other than the placeholder are compiled as usual");
-    assert.notEqual(WebAssembly.instantiate, own, "and the hook stays until ONNX Runtime's call");
-    // ONNX Runtime passes a copy of env.wasm.wasmBinary (new Uint8Array(...)), not the array it was given.
-    const ort = await WebAssembly.instantiate(new Uint8Array(placeholder), {});
-    assert.equal(ort.module, compiled);
-    assert.equal((ort.instance.exports.answer as () => number)(), 42);
-    assert.equal(WebAssembly.instantiate, own, "the hook removes itself");
-    const failing = instantiateCompiled(Promise.reject(new Error("runtime.js could not compile")));
-    await assert.rejects(WebAssembly.instantiate(new Uint8Array(failing), {}), /runtime\.js could not compile/);
-    assert.equal(WebAssembly.instantiate, own);
-  } finally {
-    WebAssembly.instantiate = own;
-  }
 });
 
 test("a page whose model is not on this machine gets a panel that says so, and no script", () => {

@@ -1,4 +1,4 @@
-// The files the "try it" panel needs in the site: its own scripts, transformers.js's web build, ONNX Runtime's
+// The files the "try it" panel needs in the site: its own two scripts, transformers.js's web build, ONNX Runtime's
 // WebAssembly build and the model files, all copied from this machine (node_modules, build/), so the site needs
 // no network.
 import * as fs from "node:fs";
@@ -9,8 +9,8 @@ import { PANEL_MODEL_FILES, type PanelModel } from "./model";
 /** The panel's folder inside the site, relative to the site root. */
 export const TRY_IT_DIR = "assets/try-it";
 
-/** The panel's own browser code, shipped as written (runtime.js: ONNX Runtime's compile and warm-up thread). */
-const OWN_FILES = ["panel.js", "worker.js", "runtime.js", "compiled-wasm.js"] as const;
+/** The panel's own browser code, shipped as written. */
+const OWN_FILES = ["panel.js", "worker.js"] as const;
 
 /**
  * The ONNX Runtime files the worker loads: the WASM-only bundle (what transformers.js imports; it holds the loader
@@ -20,9 +20,8 @@ const OWN_FILES = ["panel.js", "worker.js", "runtime.js", "compiled-wasm.js"] as
 const ORT_FILES = ["ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm"] as const;
 
 /**
- * A one-node ONNX model (y = Identity(x), one float): the smallest a session can be made from. runtime.js holds its
- * bytes (base64) and opens it as soon as ONNX Runtime's WebAssembly is compiled, to compile the functions every
- * session calls, on its own thread.
+ * A one-node ONNX model (y = Identity(x), one float): the smallest a session can be made from. worker.js holds its
+ * bytes (base64) and opens it first, to make ONNX Runtime compile its WebAssembly while the real model downloads.
  */
 export function warmUpModel(): Uint8Array {
   const value = (name: string) => ({ name, type: { tensorType: { elemType: ONNX_TYPE.float32, shape: { dim: [{ dimValue: 1 }] } } } });

@@ -4,8 +4,7 @@
 //
 // The page starts this worker from the top of its <head>, with the model in the worker's URL
 // (worker.js?model=…&dtype=…), so everything the first result needs starts downloading at once, side by side:
-// the model's files, ONNX Runtime's WebAssembly and transformers.js. ONNX Runtime's WebAssembly is compiled and
-// warmed up on a second thread (runtime.js), while this one parses transformers.js and the tokenizer. No static
+// the model's files, ONNX Runtime's WebAssembly (compiled while it streams in), and transformers.js. No static
 // import: a module's static imports are fetched and compiled before its first line runs.
 
 const started = performance.now();
@@ -27,33 +26,28 @@ const prefetched = new Map(["config.json", "tokenizer_config.json", "tokenizer.j
   .map((file) => [new URL(file, modelDir).href, fetch(new URL(file, modelDir)).catch(() => undefined)]));
 Promise.all(prefetched.values()).then(() => mark("responses"));
 
-/** ONNX Runtime's WebAssembly, compiled and warmed up by runtime.js; if that thread fails, compiled here instead. */
-const wasmUrl = new URL("ort/ort-wasm-simd-threaded.wasm", import.meta.url);
-const compiled = new Promise((resolve, reject) => {
-  const runtime = new Worker(new URL("runtime.js", import.meta.url), { type: "module" });
-  runtime.onmessage = ({ data }) => {
-    if (data.type === "warm") mark("runtime");
-    else if (data.type === "module") resolve(data.module);
-    else reject(new Error(data.message));
-  };
-  runtime.onerror = (event) => { event.preventDefault(); reject(new Error(event.message)); };
-}).catch(() => WebAssembly.compileStreaming(fetch(wasmUrl)))
-  .then((module) => (mark("module"), module));
+/**
+ * A one-node ONNX model, y = Identity(x) on one float (warmUpModel() in scripts/book/try-it/assets.ts; a test checks
+ * that these are its bytes). ONNX Runtime fetches and compiles its WebAssembly on its first session: a session of
+ * this model makes that happen now, while the model downloads, instead of after.
+ */
+const WARM_UP_MODEL = "CAg6PQoQCgF4EgF5IghJZGVudGl0eRIHd2FybS11cFoPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEA0=";
 
-// transformers.js and the ONNX Runtime bundle it imports (one module, one runtime), fetched side by side.
-const library = Promise.all([
-  import("./transformers.web.min.js"), import("./ort/ort.wasm.bundle.min.mjs"), import("./compiled-wasm.js"),
-]).then(([lib, ort, { instantiateCompiled }]) => {
-  // ONNX Runtime's plain SIMD build from this site (14 MB, where transformers.js, on import, has just pointed it at
-  // the 27 MB asyncify one on a CDN): naming only the .wasm keeps the loader inside ort.wasm.bundle.min.mjs and keeps
-  // transformers.js from fetching the file itself. The bytes ONNX Runtime starts on are the Module runtime.js compiled.
-  ort.env.wasm.wasmPaths = { wasm: wasmUrl.href };
-  ort.env.wasm.wasmBinary = instantiateCompiled(compiled);
+// ONNX Runtime first (the bundle transformers.js imports too: one module, one runtime), and transformers.js only once
+// it has run, so that compiling the larger library cannot hold up the start of ONNX Runtime's download and compile.
+const library = import("./ort/ort.wasm.bundle.min.mjs").then((ort) => {
+  // Its plain SIMD build from this site (14 MB, where the CDN default would be the 27 MB asyncify one); naming only
+  // the .wasm makes it use the loader inside ort.wasm.bundle.min.mjs instead of fetching another. Set before
+  // transformers.js runs, which otherwise points it at a CDN.
+  ort.env.wasm.wasmPaths = { wasm: new URL("ort/ort-wasm-simd-threaded.wasm", import.meta.url).href };
   // One thread: the model is small, and starting ONNX Runtime's thread pool costs more than it saves on one sentence.
   ort.env.wasm.numThreads = 1;
-  mark("library");
-  return lib;
-});
+  // Streams: WebAssembly.instantiateStreaming compiles the bytes as they arrive.
+  ort.InferenceSession.create(Uint8Array.from(atob(WARM_UP_MODEL), (c) => c.charCodeAt(0)))
+    .then((session) => session.release())
+    .then(() => mark("runtime"), () => {}); // A failure here happens again, with its reason, when the model loads.
+  return import("./transformers.web.min.js");
+}).then((lib) => (mark("library"), lib));
 
 /** The model, loaded once: { classifier, tokenizer, model, vocab, multiLabel }, or null if it failed to load. */
 const loading = load();
