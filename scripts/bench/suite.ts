@@ -268,7 +268,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const steps = Object.keys(tryIt.timelines[0] ?? {});
         figures.push(makeFigure({
           id: "try-it-first-result",
-          title: "book try-it panel: navigation start → first result on screen (cold cache, headless Chromium)",
+          title: "book try-it panel: navigation start → first result on screen (cold cache, headless Chromium, opened once the browser is idle)",
           unit: "ms",
           better: "lower",
           subject: { label: "first result", samples: tryIt.firstResultMs },
