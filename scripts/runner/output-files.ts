@@ -1,7 +1,8 @@
 /** Writing executed notebooks: a checked output directory and atomic writes (temp file + rename). */
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, unlinkSync } from "node:fs";
-import { mkdir, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { closeSync, openSync, unlinkSync, writeFile } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { promisify } from "node:util";
 import { basename, dirname, join, resolve } from "node:path";
 import { checkOutputDir, lstatOrUndefined, markerOf, markOutputDir, OutputPathError, type OutputGuard } from "../output-dir";
 import { OutputDirError } from "./errors";
@@ -95,22 +96,24 @@ async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then((info) => info.isDirectory(), () => false);
 }
 
+/** fs.writeFile on an open descriptor, awaited (fs/promises only writes through a FileHandle it opened itself). */
+const writeFileToFd = promisify(writeFile);
+
 /** Writes `text` to `path` so that readers see either the old file or the complete new one, never a partial one. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
   // Created synchronously as it is registered, so the exit handler's unlink always finds it: an asynchronous
   // create still pending in the thread pool at exit would make the file after the unlink.
-  let handle: FileHandle | undefined;
   inFlight.add(temp);
   try {
-    closeSync(openSync(temp, "wx"));
-    handle = await open(temp, "r+");
-    await handle.writeFile(text);
-    await handle.close();
-    handle = undefined;
+    const fd = openSync(temp, "wx");
+    try {
+      await writeFileToFd(fd, text);
+    } finally {
+      closeSync(fd);
+    }
     await rename(temp, path);
   } catch (error) {
-    await handle?.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw new OutputDirError(dirname(path), `cannot write ${basename(path)} (${describeFsError(error)})`);
   } finally {
