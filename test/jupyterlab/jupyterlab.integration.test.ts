@@ -11,7 +11,7 @@ import { figureText } from "../../src/plot/summary";
 import { chromiumMissing, launchBrowser, SCREENSHOTS } from "../book/browser";
 import { deadEndpoint } from "../helpers/local-hub";
 import { FrontEndInstallError, prepareFrontEnd, type FrontEnd } from "./frontend";
-import { openNotebook, readCodeCells, runCellByCell, runCommand, waitUntilAllRan, watchLabPage, type CodeCellView, type PageProblems } from "./notebook-page";
+import { openNotebook, readCodeCells, runCellByCell, runCommand, waitForCommand, waitInLab, waitUntilAllRan, watchLabPage, type CodeCellView, type PageProblems } from "./notebook-page";
 import { jupyterServerMissing, startLabServer, type LabServer } from "./server";
 
 // Issue 19: the workbook in JupyterLab's own notebook (assembled from its npm packages in ./app), served by Debian's
@@ -111,6 +111,16 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
   let server: LabServer | undefined;
   let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
   const problems: PageProblems[] = [];
+  // Any step that fails prints the server's log (it carries the kernels' stderr) once, at the end.
+  let stepFailed = false;
+  const step = (name: string, fn: () => Promise<void> | void) => t.test(name, async () => {
+    try {
+      await fn();
+    } catch (error) {
+      stepFailed = true;
+      throw error;
+    }
+  });
   const stderrSeen: { notebook: string; cell: number; text: string }[] = [];
   try {
     const rootDir = notebookRoot(scratch, ["01-pipeline.ipynb", "05-softmax.ipynb"]);
@@ -130,7 +140,7 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
       for (const o of allOutputs(cells)) if (o.mime === STDERR) stderrSeen.push({ notebook, cell: o.cell, text: o.text });
     };
 
-    await t.test("01-pipeline, cell by cell with Shift-Enter: banner, sentences, predictions, table and checks render", async () => {
+    await step("01-pipeline, cell by cell with Shift-Enter: banner, sentences, predictions, table and checks render", async () => {
       const page = await newPage();
       await openNotebook(page, lab.pageUrl("notebooks/01-pipeline.ipynb"), { kernel: true });
       await runCellByCell(page);
@@ -141,13 +151,14 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
 
       // Restart, then the first cell alone: it must load the model again as if new (no redeclared names, no error).
       await runCommand(page, "kernelmenu:restart");
-      await page.waitForFunction(() => window.jlab!.panel.sessionContext.kernelDisplayStatus === "idle", undefined, { timeout: 60_000 });
+      await waitForCommand(page, "kernelmenu:restart");
+      await waitInLab(page, "the restarted kernel is idle", () => window.jlab!.panel.sessionContext.kernelDisplayStatus === "idle", undefined, 120_000);
       await page.locator(".jp-Notebook .jp-CodeCell").first().locator(".jp-InputPrompt").click();
       await page.keyboard.press("Shift+Enter");
-      await page.waitForFunction(() => {
+      await waitInLab(page, "the first cell ran after the restart", () => {
         const first = window.jlab!.panel.content.widgets.find((cell) => cell.model.type === "code")!.model;
         return first.executionCount === 1 && first.executionState === "idle";
-      }, undefined, { timeout: 60_000 });
+      }, undefined, 120_000);
       const [reloaded] = await readCodeCells(page);
       noteStderr("01-pipeline (after restart)", [reloaded]);
       assert.deepEqual(reloaded.outputs.filter((o) => o.mime === ERROR), []);
@@ -164,7 +175,7 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
     });
 
     let executed: unknown;
-    await t.test("05-softmax with Run All and no Plotly extension: tensors print, the figure draws through the HTML fallback", async () => {
+    await step("05-softmax with Run All and no Plotly extension: tensors print, the figure draws through the HTML fallback", async () => {
       const page = await newPage();
       await openNotebook(page, lab.pageUrl("notebooks/05-softmax.ipynb"), { kernel: true });
       await runCommand(page, "notebook:run-all-cells");
@@ -186,9 +197,12 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
 
     // As from CI or a download: written to disk by someone else, so this server has no signature for it.
     const downloaded = "notebooks/05-softmax-executed.ipynb";
-    fs.writeFileSync(path.join(rootDir, downloaded), JSON.stringify(executed, null, 1));
+    // Without it (the step above failed) the two steps below fail on their first line, saying so.
+    if (executed) fs.writeFileSync(path.join(rootDir, downloaded), JSON.stringify(executed, null, 1));
+    const needExecuted = () => assert.ok(executed, "the Run All step above saved no executed 05-softmax to open");
 
-    await t.test("the executed 05-softmax opened untrusted, no Plotly extension: the figure shows a text fallback, not an empty box", async () => {
+    await step("the executed 05-softmax opened untrusted, no Plotly extension: the figure shows a text fallback, not an empty box", async () => {
+      needExecuted();
       const page = await newPage();
       await openNotebook(page, lab.pageUrl(downloaded, { kernel: false }), { kernel: false });
       assert.match(lab.log(), new RegExp(`Notebook ${downloaded} is not trusted`), "jupyter_server found no signature for it");
@@ -207,7 +221,8 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
       await page.close();
     });
 
-    await t.test("the executed 05-softmax, untrusted, with jupyterlab-plotly: the figure draws from its JSON, and again after Run All", async () => {
+    await step("the executed 05-softmax, untrusted, with jupyterlab-plotly: the figure draws from its JSON, and again after Run All", async () => {
+      needExecuted();
       const page = await newPage();
       await openNotebook(page, lab.pageUrl(downloaded, { plotly: true }), { kernel: true });
       assert.deepEqual(await page.evaluate(() => window.jlab!.extensionMimeTypes), [PLOTLY]);
@@ -228,7 +243,7 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
       await page.close();
     });
 
-    await t.test("no page error, no unexpected console error, no request off the server", () => {
+    await step("no page error, no unexpected console error, no request off the server", () => {
       for (const p of problems) {
         assert.deepEqual(p.pageErrors, []);
         assert.deepEqual(p.consoleErrors, []);
@@ -238,10 +253,11 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
 
     // Contract 4: the banner goes to stdout only. JupyterLab shows stderr on a red background, which reads as an error.
     // Today the Hub-fallback line is also written to stderr; this passes once the banner moves to stdout only.
-    await t.test("no output is stderr-styled (JupyterLab draws stderr in red, as an error)", () => {
+    await step("no output is stderr-styled (JupyterLab draws stderr in red, as an error)", () => {
       assert.deepEqual(stderrSeen, []);
     });
   } finally {
+    if (stepFailed && server) t.diagnostic(`jupyter_server's log, last 80 lines:\n${server.log().split("\n").slice(-80).join("\n")}`);
     await browser?.close();
     await server?.stop();
     fs.rmSync(scratch, { recursive: true, force: true });

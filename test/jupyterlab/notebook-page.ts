@@ -11,6 +11,12 @@ interface LabView {
   commands: { execute(id: string): Promise<unknown> };
   extensionMimeTypes: string[];
 }
+/** A command the test started, and how it ended (recorded in the page so a wait can report it). */
+interface CommandRecord {
+  id: string;
+  state: "running" | "done" | "failed";
+  error?: string;
+}
 interface CellModelView {
   type: string;
   trusted: boolean;
@@ -23,6 +29,7 @@ declare global {
   interface Window {
     jlab?: LabView;
     jlabError?: string;
+    jlabCommands?: CommandRecord[];
   }
 }
 
@@ -76,26 +83,79 @@ export async function watchLabPage(page: Page, host: string): Promise<PageProble
 export async function openNotebook(page: Page, url: string, options: { kernel: boolean }): Promise<void> {
   // "load" waits for every font and stylesheet; on a busy machine that alone can pass 30 s.
   await page.goto(url, { waitUntil: "domcontentloaded", timeout: 120_000 });
-  await page.waitForFunction((kernel) => {
+  await waitInLab(page, `the notebook opened${options.kernel ? ", its tslab kernel idle" : ""}`, (kernel) => {
     if (window.jlabError) return true;
     const lab = window.jlab;
     if (!lab || !lab.panel.context.isReady) return false;
     return !kernel || (lab.panel.sessionContext.session?.kernel?.name === "tslab" && lab.panel.sessionContext.kernelDisplayStatus === "idle");
-  }, options.kernel, { timeout: 120_000 });
+  }, options.kernel, 120_000);
   const error = await page.evaluate(() => window.jlabError);
   if (error) throw new Error(`the JupyterLab page failed: ${error}`);
 }
 
-/** Waits until no code cell with source is running or queued, and every one has an execution count. */
-export async function waitUntilAllRan(page: Page, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(() => {
+/**
+ * What the page shows while a wait is stuck: the kernel's status and connection, each code cell's execution count
+ * and state, an open dialog, the commands the test started. A timeout message carries it.
+ */
+export function describeLab(page: Page): Promise<string> {
+  const read = page.evaluate(() => {
+    const lab = window.jlab;
+    if (!lab) return `no window.jlab (page error: ${window.jlabError ?? "none"})`;
+    const { sessionContext, content } = lab.panel;
+    const kernel = sessionContext.session?.kernel as { status?: string; connectionStatus?: string } | null | undefined;
+    const cells = content.widgets.flatMap((cell, index) => cell.model.type === "code" && cell.model.sharedModel.getSource().trim() !== ""
+      ? [`${index}:${cell.model.executionCount ?? "-"}/${cell.model.executionState ?? "?"}`] : []);
+    const dialog = document.querySelector(".jp-Dialog") as HTMLElement | null;
+    return [
+      `kernel ${kernel ? `${kernel.status}, ${kernel.connectionStatus}` : "none"} (display status ${sessionContext.kernelDisplayStatus})`,
+      `code cells (index:count/state) ${cells.join(" ")}`,
+      `dialog: ${dialog ? dialog.innerText.replace(/\s+/g, " ").trim() : "none"}`,
+      `commands: ${JSON.stringify(window.jlabCommands ?? [])}`,
+    ].join("\n");
+  });
+  // A page that does not answer within 10 s is itself the finding.
+  const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("the page did not answer within 10 s"), 10_000).unref());
+  return Promise.race([read, timeout]).catch((error: unknown) => `the page could not be read: ${String(error)}`);
+}
+
+/** page.waitForFunction, whose timeout error also says what `what` was and what the page showed. */
+export async function waitInLab<Arg>(page: Page, what: string, predicate: (arg: Arg) => boolean, arg: Arg, timeout: number): Promise<void> {
+  try {
+    // Arg is a plain value here, which Playwright passes through unchanged.
+    await page.waitForFunction(predicate as (arg: unknown) => boolean, arg, { timeout });
+  } catch (error) {
+    throw new Error(`${what}: not within ${timeout / 1000} s (${(error as Error).message.split("\n")[0]})\n${await describeLab(page)}`);
+  }
+}
+
+/** Waits until the command the test started last with this id has ended, and fails if it failed. */
+export async function waitForCommand(page: Page, id: string, timeout = 120_000): Promise<void> {
+  const last = (command: string) => (window.jlabCommands ?? []).filter((c) => c.id === command).at(-1);
+  await waitInLab(page, `the command ${id} ends`, (command) => {
+    const record = (window.jlabCommands ?? []).filter((c) => c.id === command).at(-1);
+    return record !== undefined && record.state !== "running";
+  }, id, timeout);
+  const record = await page.evaluate(last, id);
+  if (record?.state !== "done") throw new Error(`the command ${id} failed: ${record?.error ?? "never started"}`);
+}
+
+/**
+ * Waits until no code cell with source is running or queued, and every one has an execution count. Stops early if
+ * JupyterLab opened a dialog (it would wait for a click) or a command the test started failed; either way, and on
+ * timeout, the error says what the page showed.
+ */
+export async function waitUntilAllRan(page: Page, timeout = 180_000): Promise<void> {
+  await waitInLab(page, "every code cell ran", () => {
     const { panel } = window.jlab!;
+    if (document.querySelector(".jp-Dialog") || (window.jlabCommands ?? []).some((c) => c.state === "failed")) return true;
     return panel.content.widgets.every((cell) => {
       const model = cell.model;
       if (model.type !== "code" || model.sharedModel.getSource().trim() === "") return true;
       return typeof model.executionCount === "number" && model.executionState === "idle";
     }) && panel.sessionContext.kernelDisplayStatus === "idle";
-  }, undefined, { timeout });
+  }, undefined, timeout);
+  const stuck = await page.evaluate(() => Boolean(document.querySelector(".jp-Dialog")) || (window.jlabCommands ?? []).some((c) => c.state === "failed"));
+  if (stuck) throw new Error(`JupyterLab stopped the run:\n${await describeLab(page)}`);
 }
 
 /**
@@ -106,14 +166,14 @@ export async function runCellByCell(page: Page): Promise<void> {
   const count = await page.evaluate(() => window.jlab!.panel.content.widgets.length);
   await page.locator(".jp-Notebook .jp-Cell").first().locator(".jp-InputPrompt").click();
   for (let index = 0; index < count; index++) {
-    await page.waitForFunction((i) => window.jlab!.panel.content.activeCellIndex === i, index, { timeout: 10_000 });
+    await waitInLab(page, `cell ${index} is the active cell`, (i) => window.jlab!.panel.content.activeCellIndex === i, index, 30_000);
     await page.keyboard.press("Shift+Enter");
-    await page.waitForFunction((i) => {
+    await waitInLab(page, `cell ${index} ran after Shift-Enter`, (i) => {
       const { panel } = window.jlab!;
       const model = panel.content.widgets[i].model;
       if (model.type !== "code" || model.sharedModel.getSource().trim() === "") return panel.content.activeCellIndex === i + 1;
       return typeof model.executionCount === "number" && model.executionState === "idle";
-    }, index, { timeout: 60_000 });
+    }, index, 120_000);
   }
 }
 
@@ -134,7 +194,18 @@ export function readCodeCells(page: Page): Promise<CodeCellView[]> {
   }));
 }
 
-/** Runs one of the page's commands (JupyterLab's ids: notebook:run-all-cells, kernelmenu:restart). */
+/**
+ * Starts one of the page's commands (JupyterLab's ids: notebook:run-all-cells, kernelmenu:restart) and returns at
+ * once: Run All's promise settles only when the last cell replies, so the caller waits on what the page shows, with a
+ * timeout, instead. How the command ended is recorded for describeLab.
+ */
 export async function runCommand(page: Page, id: string): Promise<void> {
-  await page.evaluate((command) => window.jlab!.commands.execute(command), id);
+  await page.evaluate((command) => {
+    const record: CommandRecord = { id: command, state: "running" };
+    (window.jlabCommands ??= []).push(record);
+    window.jlab!.commands.execute(command).then(
+      () => { record.state = "done"; },
+      (error: unknown) => { record.state = "failed"; record.error = error instanceof Error ? error.message : String(error); },
+    );
+  }, id);
 }
