@@ -7,7 +7,8 @@
  *
  * This is not what a learner does (a kernel per notebook): a notebook here also sees the names the notebooks before
  * it declared, and the modules they loaded. Use it only for notebooks the shared workbook run (test/helpers/
- * workbook.ts, a kernel each) shows run on their own, and say so where it is used.
+ * workbook.ts, a kernel each) shows run on their own, or small test notebooks that declare nothing the others use,
+ * and say so where it is used.
  */
 import assert from "node:assert/strict";
 import { basename, dirname, resolve } from "node:path";
@@ -20,13 +21,20 @@ import { executedWorkbook } from "./workbook";
 /** What the kernel and each notebook run with (the runner's ExecuteOptions, but one folder for all). */
 export type OneKernelOptions = Omit<ExecuteOptions, "cwd" | "onProgress">;
 
-/** Runs `inputs` in order on one kernel started in their folder; never throws for a notebook's failure. */
-export async function runOnOneKernel(inputs: readonly NotebookInput[], options: OneKernelOptions = {}): Promise<NotebookOutcome[]> {
+/** A notebook for the shared kernel, with options of its own over the common ones (a timeout, allowErrors…). */
+export type OneKernelInput = NotebookInput & { options?: OneKernelOptions };
+
+/**
+ * Runs `inputs` in order on one kernel started in their folder; never throws for a notebook's failure. As in
+ * runNotebooks, the first notebook's seconds include the kernel's start.
+ */
+export async function runOnOneKernel(inputs: readonly OneKernelInput[], options: OneKernelOptions = {}): Promise<NotebookOutcome[]> {
   if (inputs.length === 0) return [];
   const folders = [...new Set(inputs.map((input) => dirname(resolve(input.path))))];
   if (folders.length > 1) throw new Error(`runOnOneKernel runs notebooks of one folder (the kernel's cwd); got ${folders.join(", ")}`);
   const execute: ExecuteOptions = { ...options, cwd: folders[0] };
   const outcomes: NotebookOutcome[] = [];
+  const kernelStartedAt = performance.now();
   let kernel: Kernel;
   try {
     kernel = await startKernelFor(inputs[0].notebook, execute);
@@ -36,8 +44,8 @@ export async function runOnOneKernel(inputs: readonly NotebookInput[], options: 
   // executeOnKernel shuts its kernel down after the notebook; this view of the kernel leaves that to the end here.
   const kept = Object.create(kernel, { shutdown: { value: async () => {} } }) as Kernel;
   try {
-    for (const input of inputs) {
-      const startedAt = performance.now();
+    for (const [index, input] of inputs.entries()) {
+      const startedAt = index === 0 ? kernelStartedAt : performance.now();
       const outcome: NotebookOutcome = { path: input.path, cellsRun: 0, cellsToRun: codeCellCount(input.notebook), seconds: 0 };
       if (kernel.process.exit) {
         outcome.error = new Error(`not run: the kernel exited during an earlier notebook (${outcomes.at(-1)?.error?.message ?? "no error reported"})`);
@@ -47,7 +55,7 @@ export async function runOnOneKernel(inputs: readonly NotebookInput[], options: 
           if (event.type === "cell-end") outcome.cellsRun = event.done;
         };
         try {
-          outcome.result = await executeOnKernel(input.notebook, Promise.resolve(kept), { ...execute, onProgress }, startedAt);
+          outcome.result = await executeOnKernel(input.notebook, Promise.resolve(kept), { ...execute, ...input.options, cwd: execute.cwd, onProgress }, startedAt);
         } catch (error) {
           outcome.error = error as Error;
         }

@@ -121,29 +121,65 @@ function assertUnchanged(before: Map<string, Buffer>): void {
   for (const [path, bytes] of before) assert.ok(readFileSync(path).equals(bytes), `${path} is byte-identical after the run`);
 }
 
-test("runner fault: SIGKILL of the kernel mid-cell is a dead kernel naming the cell; later notebooks still run; nothing is left", async (t) => {
-  const dir = tempDir(t, "faults-kill-");
+/** Mounts a 64 KiB tmpfs at `target`, or returns why it cannot (not root, no mount permission). */
+function mountTinyDisk(target: string): string | undefined {
+  if (process.platform !== "linux") return "tmpfs mounts need Linux";
+  if (process.getuid?.() !== 0) return "mounting a small tmpfs needs root";
+  mkdirSync(target, { recursive: true });
+  const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", target], { encoding: "utf8" });
+  return mounted.status === 0 ? undefined : `mount -t tmpfs refused: ${(mounted.stderr || mounted.error?.message || "").trim()}`;
+}
+
+// Two faults in one run, as neither needs a run of its own: the kernel killed mid-cell (victim), then a notebook that
+// runs after it and fits on the disk (after), then one whose executed copy does not fit on a 64 KiB --out (large).
+// One kernel fewer than a run for each (a tslab start costs 3–4 s of CPU); the subtests read the same run.
+test("runner faults: SIGKILL of the kernel mid-cell, then a full disk, in one run", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "faults-kill-disk-"));
+  const out = join(dir, "out");
+  // One cleanup, in order: the mount must be gone before the folder can be removed.
+  t.after(() => {
+    spawnSync("umount", [out]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const refused = mountTinyDisk(out);
   const victim = writeNotebook(join(dir, "victim", "victim.ipynb"), ['console.log("first cell ran")', WAITING_CELL]);
   const after = writeNotebook(join(dir, "after", "after.ipynb"), ['console.log("after ran")']);
-  const sources = snapshot([victim, after]);
-  const out = join(dir, "out");
-  const run = runCliHere(["--out", out, victim, after]);
+  const large = writeNotebook(join(dir, "large", "large.ipynb"), ['process.stdout.write(("y".repeat(99) + "\\n").repeat(2_000));']);
+  const sources = snapshot([victim, after, large]);
+  const run = runCliHere(["--out", out, victim, after, large]);
   await waitUntilStarted(run, dirname(victim));
   const kernel = kernelIn(dirname(victim));
   process.kill(kernel.pid, "SIGKILL");
-
   const { code, stdout, stderr } = await run.exit;
-  assert.equal(code, 1, stderr);
-  assert.match(stderr, /victim\.ipynb failed \(failed cells: In \[2\]\): the kernel died while running In \[2\] \(cell 2\) \(killed by SIGKILL\)\n {2}source:\n {4}import \* as fs from "fs";/);
-  assert.match(stdout, /victim\.ipynb +│ +1\/2 │ +[\d.]+ │ FAILED at In \[2\] \(cell 2\) \(DeadKernelError\)/);
-  assert.match(stdout, /after\.ipynb +│ +1\/1 │ +[\d.]+ │ ok/);
-  const written = assertCompleteNotebooks(out, ["after.ipynb", "victim.ipynb"]);
-  assert.equal((written["victim.ipynb"] as { metadata?: { workbook?: { outcome?: string } } }).metadata?.workbook?.outcome, "failed");
-  assert.deepEqual(written["after.ipynb"].cells[0].outputs[0].text, ["after ran\n"]);
-  await assertNoProcessesIn(dirname(victim), dirname(after));
-  assert.equal(existsSync(kernel.dir), false, "the dead kernel's connection directory is removed");
-  assertUnchanged(sources);
-  assertNoSecrets({ stdout, stderr, ...filesIn(out) }, kernel);
+  // Without the small disk (no root), large.ipynb is written like any other notebook.
+  const complete = refused ? ["after.ipynb", "large.ipynb", "victim.ipynb"] : ["after.ipynb", "victim.ipynb"];
+
+  await t.test("SIGKILL of the kernel mid-cell is a dead kernel naming the cell; later notebooks still run; nothing is left", async () => {
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /victim\.ipynb failed \(failed cells: In \[2\]\): the kernel died while running In \[2\] \(cell 2\) \(killed by SIGKILL\)\n {2}source:\n {4}import \* as fs from "fs";/);
+    assert.match(stdout, /victim\.ipynb +│ +1\/2 │ +[\d.]+ │ FAILED at In \[2\] \(cell 2\) \(DeadKernelError\)/);
+    assert.match(stdout, /after\.ipynb +│ +1\/1 │ +[\d.]+ │ ok/);
+    const written = assertCompleteNotebooks(out, complete);
+    assert.equal((written["victim.ipynb"] as { metadata?: { workbook?: { outcome?: string } } }).metadata?.workbook?.outcome, "failed");
+    assert.deepEqual(written["after.ipynb"].cells[0].outputs[0].text, ["after ran\n"]);
+    await assertNoProcessesIn(dirname(victim), dirname(after), dirname(large));
+    assert.equal(existsSync(kernel.dir), false, "the dead kernel's connection directory is removed");
+    assertUnchanged(sources);
+    assertNoSecrets({ stdout, stderr, ...filesIn(out) }, kernel);
+  });
+
+  await t.test("a full disk is a clear error naming the notebook and ENOSPC; the notebook that fitted is whole, no temp file is left", async (t) => {
+    if (refused) {
+      console.log(`# skipping the full-disk test: ${refused}`);
+      return t.skip(refused);
+    }
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, new RegExp(`large\\.ipynb failed: output directory ${out}: cannot write large\\.ipynb \\(ENOSPC: no space left on device`));
+    assert.match(stdout, /after\.ipynb +│ +1\/1 │ +[\d.]+ │ ok/);
+    assertCompleteNotebooks(out, complete);
+    await assertNoProcessesIn(dirname(victim), dirname(after), dirname(large));
+    assertUnchanged(sources);
+  });
 });
 
 for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
@@ -230,40 +266,6 @@ test("runner fault: two runners writing the same --out at once leave only comple
     assert.equal(text.split("\n").filter((line) => line === `${tag}${"-".repeat(95)}`).length, 20_000, `${name} holds all of runner ${tag}'s output and none of the other's`);
   }
   await assertNoProcessesIn(...paths.map(dirname));
-  assertUnchanged(sources);
-});
-
-/** Mounts a 64 KiB tmpfs at `target`, or returns why it cannot (not root, no mount permission). */
-function mountTinyDisk(target: string): string | undefined {
-  if (process.platform !== "linux") return "tmpfs mounts need Linux";
-  if (process.getuid?.() !== 0) return "mounting a small tmpfs needs root";
-  mkdirSync(target, { recursive: true });
-  const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", target], { encoding: "utf8" });
-  return mounted.status === 0 ? undefined : `mount -t tmpfs refused: ${(mounted.stderr || mounted.error?.message || "").trim()}`;
-}
-
-test("runner fault: a full disk is a clear error naming the notebook and ENOSPC; the notebook that fitted is whole, no temp file is left", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "faults-disk-"));
-  const out = join(dir, "out");
-  // One cleanup, in order: the mount must be gone before the folder can be removed.
-  t.after(() => {
-    spawnSync("umount", [out]);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const refused = mountTinyDisk(out);
-  if (refused) {
-    console.log(`# skipping the full-disk test: ${refused}`);
-    return t.skip(refused);
-  }
-  const small = writeNotebook(join(dir, "small.ipynb"), ['console.log("fits")']);
-  const large = writeNotebook(join(dir, "large.ipynb"), ['process.stdout.write(("y".repeat(99) + "\\n").repeat(2_000));']);
-  const sources = snapshot([small, large]);
-  const { code, stdout, stderr } = await runCliHere(["--out", out, small, large]).exit;
-  assert.equal(code, 1, stderr);
-  assert.match(stderr, new RegExp(`large\\.ipynb failed: output directory ${out}: cannot write large\\.ipynb \\(ENOSPC: no space left on device`));
-  assert.match(stdout, /small\.ipynb +│ +1\/1 │ +[\d.]+ │ ok/);
-  assertCompleteNotebooks(out, ["small.ipynb"]);
-  await assertNoProcessesIn(dir);
   assertUnchanged(sources);
 });
 

@@ -4,23 +4,31 @@
  * kernel and a dying one); then parity with the reference executor: the protocol test notebooks through nbclient
  * (Debian's python3-nbclient, on the same tslab binary) give the same executed notebooks as the runner's runs above,
  * timestamps aside.
+ *
+ * The runs share kernels: each kernel runs a few notebooks one after another (test/helpers/one-kernel.ts), so the
+ * file starts 4 kernels instead of 12 (a tslab start costs 3–4 s of CPU). Four runs end in a dead kernel (two
+ * process.exit(3), two wedged timers killed after the interrupt), so each of those ends a kernel's sequence. The
+ * notebooks declare nothing the others use; the notebooks whose executed copies are compared with nbclient's (a fresh
+ * kernel each) run first on their kernel, or depend on nothing before them (process-exit); outputs.ipynb, whose last
+ * cell prints from a timer a second after the cell ended, is followed only by a notebook whose outputs no test reads
+ * (tslab gives such late output to whichever request runs then).
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { runNotebooks, type NotebookOutcome } from "../../scripts/runner/batch";
+import type { NotebookOutcome } from "../../scripts/runner/batch";
 import { CellError, CellExecutionError, CellTimeoutError, DeadKernelError } from "../../scripts/runner/errors";
-import { executeNotebook, type ExecuteResult } from "../../scripts/runner/executor";
+import type { ExecuteResult } from "../../scripts/runner/executor";
 import { serializeNotebook } from "../../scripts/runner/nbjson";
 import { readNotebook, type CodeCell, type Output } from "../../scripts/runner/notebook";
+import { runOnOneKernel, type OneKernelOptions } from "../helpers/one-kernel";
 import { comparable, nbformatProblems, processesIn, tempDir, testNotebook } from "./helpers";
 import { nbclientUnavailable, runNbclient } from "./nbclient";
 
-const path = testNotebook("outputs.ipynb");
 let result: ExecuteResult;
-const sourceBefore = readFileSync(path, "utf8");
+const sourceBefore = readFileSync(testNotebook("outputs.ipynb"), "utf8");
 
 /**
  * How long a looping cell runs before the runner interrupts it. Generous: the interrupt must find the cell already
@@ -32,16 +40,22 @@ const outcomes = new Map<string, NotebookOutcome>();
 /** The test notebooks are copied here, so the kernels of this file (and only those) run in this folder. */
 const folder = mkdtempSync(join(tmpdir(), "runner-failures-"));
 after(() => rmSync(folder, { recursive: true, force: true }));
+/** outputs.ipynb's copy, run where the other notebooks run (checked unchanged afterwards). */
+const path = join(folder, "outputs.ipynb");
 
-/** Runs the named test notebooks as one batch (kernels start while the previous notebook runs). */
-async function batch(prefix: string, names: string[], options: Parameters<typeof runNotebooks>[1]): Promise<void> {
-  const inputs = await Promise.all(names.map(async (name) => {
-    const path = join(folder, `${name}.ipynb`);
-    if (!existsSync(path)) copyFileSync(testNotebook(`${name}.ipynb`), path);
-    return { path, notebook: await readNotebook(path) };
+/** One run of a test notebook: the key its outcome is kept under (`<options>/<name>`), and its options. */
+type Run = { key: string; options?: OneKernelOptions };
+
+/** Runs the runs in order on one kernel (the last may kill it); each test notebook is copied into `folder` once. */
+async function onOneKernel(runs: Run[]): Promise<void> {
+  const inputs = await Promise.all(runs.map(async ({ key, options }) => {
+    const name = `${key.split("/")[1]}.ipynb`;
+    const path = join(folder, name);
+    if (!existsSync(path)) copyFileSync(testNotebook(name), path);
+    return { path, notebook: await readNotebook(path), options };
   }));
-  const results = await runNotebooks(inputs, { timeout: 120, ...options });
-  results.forEach((outcome, i) => outcomes.set(`${prefix}/${names[i]}`, outcome));
+  const results = await runOnOneKernel(inputs, { timeout: 120 });
+  results.forEach((outcome, i) => outcomes.set(runs[i].key, outcome));
 }
 
 before(async () => {
@@ -49,19 +63,21 @@ before(async () => {
   const looping = { timeout: LOOP_TIMEOUT_S, interruptGrace: 120 };
   const wedged = { timeout: LOOP_TIMEOUT_S, interruptGrace: 2 };
   const interrupting = { allowErrors: true, interruptOnTimeout: true };
+  // The kernels run at the same time: the timeouts wait rather than work.
   await Promise.all([
-    // outputs.ipynb runs where it is (its source is checked unchanged afterwards), beside the batches.
-    executeNotebook(path, { timeout: 60 }).then((run) => (result = run)),
-    (async () => {
-      await batch("strict", ["compile-error", "throw", "reject", "raises-exception", "process-exit"], {});
-      await batch("allow", ["cascade", "process-exit"], { allowErrors: true });
-    })(),
-    // The timeouts wait rather than work, so they run beside the rest.
-    batch("strict", ["busy-loop"], looping),
-    batch("strict", ["wedged-timer"], wedged),
-    batch("interrupt", ["blocked"], { ...looping, ...interrupting }),
-    batch("interrupt", ["wedged-timer"], { ...wedged, ...interrupting }),
+    onOneKernel([{ key: "plain/outputs", options: { timeout: 60 } }, { key: "strict/wedged-timer", options: wedged }]),
+    onOneKernel([{ key: "strict/compile-error" }, { key: "strict/throw" }, { key: "allow/cascade", options: { allowErrors: true } }, { key: "strict/process-exit" }]),
+    // The looping cells run on a kernel that has already compiled a cell, so their timeout is not spent compiling.
+    onOneKernel([{ key: "strict/reject" }, { key: "strict/busy-loop", options: looping }, { key: "allow/process-exit", options: { allowErrors: true } }]),
+    onOneKernel([
+      { key: "strict/raises-exception" },
+      { key: "interrupt/blocked", options: { ...looping, ...interrupting } },
+      { key: "interrupt/wedged-timer", options: { ...wedged, ...interrupting } },
+    ]),
   ]);
+  const outputs = outcomes.get("plain/outputs")!;
+  if (!outputs.result) throw outputs.error;
+  result = outputs.result;
 });
 
 /** The error of a run that must have failed, checked to be of `type`. */
@@ -154,7 +170,7 @@ test("language_info comes from the kernel and timings are recorded for every exe
 });
 
 test("the source notebook is not modified", () => {
-  assert.equal(readFileSync(path, "utf8"), sourceBefore);
+  assert.equal(readFileSync(path, "utf8"), sourceBefore, "the notebook the runner read is byte-identical afterwards");
 });
 
 // --- failing cells ------------------------------------------------------------------------------------------------
