@@ -130,12 +130,11 @@ export async function waitInLab<Arg>(page: Page, what: string, predicate: (arg: 
 
 /** Waits until the command the test started last with this id has ended, and fails if it failed. */
 export async function waitForCommand(page: Page, id: string, timeout = 120_000): Promise<void> {
-  const last = (command: string) => (window.jlabCommands ?? []).filter((c) => c.id === command).at(-1);
   await waitInLab(page, `the command ${id} ends`, (command) => {
     const record = (window.jlabCommands ?? []).filter((c) => c.id === command).at(-1);
     return record !== undefined && record.state !== "running";
   }, id, timeout);
-  const record = await page.evaluate(last, id);
+  const record = await page.evaluate((command) => (window.jlabCommands ?? []).filter((c) => c.id === command).at(-1), id);
   if (record?.state !== "done") throw new Error(`the command ${id} failed: ${record?.error ?? "never started"}`);
 }
 
@@ -197,7 +196,8 @@ export function readCodeCells(page: Page): Promise<CodeCellView[]> {
 /**
  * Starts one of the page's commands (JupyterLab's ids: notebook:run-all-cells, kernelmenu:restart) and returns at
  * once: Run All's promise settles only when the last cell replies, so the caller waits on what the page shows, with a
- * timeout, instead. How the command ended is recorded for describeLab.
+ * timeout, instead. How the command ended is recorded for describeLab. A wait started after this cannot mistake the
+ * previous run for this one: Run All clears each code cell's count and marks it running before execute() returns.
  */
 export async function runCommand(page: Page, id: string): Promise<void> {
   await page.evaluate((command) => {
