@@ -11,7 +11,6 @@
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { run } from "node:test";
 import { parseArgs } from "node:util";
@@ -24,6 +23,7 @@ import { reportProcess } from "./reporter";
 import { missingRequirements } from "./requirements";
 import { cpuOf, ownCpuSeconds, startCpuAccounting, totalCpuSeconds } from "./cpu";
 import { closingLine, formatSeconds, slowestTests, type FileSummary } from "./summary";
+import { schedule, testConcurrency } from "./schedule";
 
 const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [FILE|DIR ...]
        npm run test:unit -- [--verbose] [FILE|DIR ...]
@@ -36,7 +36,8 @@ const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [FILE|DIR
   -h, --help      show this help
 
 Environment: CI=true makes a skipped test or a missing cross-check tool fail the run;
-TEST_CONCURRENCY=N runs N test files at a time (default: the number of cores, at least 2).`;
+TEST_CONCURRENCY=N runs exactly N test files at a time (default: the number of cores, at least 2,
+and one more each time a core has sat idle for 3 s, up to twice that).`;
 
 const root = projectRoot();
 const ci = process.env.CI === "true" || process.env.CI === "1";
@@ -168,17 +169,18 @@ interface Job {
 }
 
 /**
- * Runs the test files through node:test with the quiet reporter, `concurrency` processes at a time, from one queue,
- * longest first (by the last run's times): the slow integration files start at once, beside the shared workbook run,
- * and the short ones fill the gaps, so no group waits for another and the run ends sooner. Integration files run one
- * process each. Unit files are dealt into one shard per process, balanced by their last times: a process per unit
- * file would spend most of its time loading tsx and transformers.js.
+ * Runs the test files through node:test with the quiet reporter, from one queue, longest first (by the last run's
+ * times), as many processes at a time as schedule.ts allows (the number of cores, more while cores sit idle): the
+ * slow integration files start at once, beside the shared workbook run, and the short ones fill the gaps, so no
+ * group waits for another and the run ends sooner. Integration files run one process each. Unit files are dealt
+ * into one shard per core, balanced by their last times: a process per unit file would spend most of its time
+ * loading tsx and transformers.js.
  */
 async function runTests(groups: Record<Group, string[]>, verbose: boolean): Promise<FileSummary[]> {
   const timings = readTimings();
   const bySlowest = (files: string[]) => [...files].sort((a, b) => (timings[b] ?? Infinity) - (timings[a] ?? Infinity) || a.localeCompare(b));
-  const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.max(2, os.availableParallelism());
-  const shards = groups.unit.length > 0 ? writeShards(bySlowest(groups.unit), timings, concurrency) : new Map<string, string[]>();
+  const concurrency = testConcurrency();
+  const shards = groups.unit.length > 0 ? writeShards(bySlowest(groups.unit), timings, concurrency.base) : new Map<string, string[]>();
   const jobs: Job[] = [...shards].map(([target, members], i) => ({
     target,
     group: "unit" as const,
@@ -194,8 +196,9 @@ async function runTests(groups: Record<Group, string[]>, verbose: boolean): Prom
     groups.unit.length > 0 ? `${groups.unit.length} unit file${groups.unit.length === 1 ? "" : "s"} in ${shards.size} process${shards.size === 1 ? "" : "es"}` : "",
     groups.integration.length > 0 ? `${groups.integration.length} integration file${groups.integration.length === 1 ? "" : "s"}` : "",
   ].filter(Boolean);
+  const atATime = `${concurrency.base} processes at a time${concurrency.fixed ? "" : ` (up to ${concurrency.max} while a core is idle)`}`;
   console.log(`
-tests (${parts.join(", ")}; ${concurrency} processes at a time, longest first)`);
+tests (${parts.join(", ")}; ${atATime}, longest first)`);
 
   const running = new Map<Job, number>();
   // A quiet run still shows it is alive: what has been running for over two minutes, once a minute.
@@ -205,9 +208,12 @@ tests (${parts.join(", ")}; ${concurrency} processes at a time, longest first)`)
   }, 60_000);
   const summaries: FileSummary[] = [];
   const queue = [...jobs];
-  const worker = async () => {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-      running.set(job, performance.now());
+  const finished: Promise<void>[] = [];
+  let peak = 0;
+  const start = (job: Job) => {
+    running.set(job, performance.now());
+    peak = Math.max(peak, running.size);
+    finished.push((async () => {
       const { target } = job;
       const events = run({ files: [target], timeout: FILE_TIMEOUT_MS, signal: stopping.signal });
       const cpu = () => cpuOf((argv) => argv.includes(target));
@@ -216,10 +222,11 @@ tests (${parts.join(", ")}; ${concurrency} processes at a time, longest first)`)
       if (report.cpuSeconds !== undefined) groupCpu[job.group] = (groupCpu[job.group] ?? 0) + report.cpuSeconds;
       process.stdout.write(report.text);
       summaries.push(...report.files);
-    }
+    })());
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    await schedule(queue, start, () => running.size, concurrency, { signal: stopping.signal });
+    await Promise.all(finished);
   } finally {
     clearInterval(heartbeat);
     if (shards.size > 0) fs.rmSync(path.dirname([...shards.keys()][0]), { recursive: true, force: true });
@@ -230,7 +237,7 @@ tests (${parts.join(", ")}; ${concurrency} processes at a time, longest first)`)
   writeTimings(Object.fromEntries(Object.entries(merged).filter(([file]) => fs.existsSync(path.join(root, file)))));
   const integration = summaries.filter((s) => groupOf(s.file) === "integration" && s.file.startsWith("test"));
   if (integration.length > 0) {
-    console.log("\nintegration files, slowest first (wall time; CPU time of the file's process and its children):");
+    console.log(`\nintegration files, slowest first (wall time; CPU time of the file's process and its children; at most ${peak} test processes ran at once):`);
     for (const s of integration.sort((a, b) => b.seconds - a.seconds)) {
       console.log(`  ${formatSeconds(s.seconds).padStart(9)}  ${s.cpuSeconds === undefined ? "" : `${formatSeconds(s.cpuSeconds).padStart(9)} CPU  `}${s.file}`);
     }
