@@ -213,16 +213,18 @@ tests (${parts.join(", ")}; ${atATime}, longest first)`);
   const start = (job: Job) => {
     running.set(job, performance.now());
     peak = Math.max(peak, running.size);
-    finished.push((async () => {
+    const done = (async () => {
       const { target } = job;
       const events = run({ files: [target], timeout: FILE_TIMEOUT_MS, signal: stopping.signal });
       const cpu = () => cpuOf((argv) => argv.includes(target));
-      const report = await reportProcess(events as AsyncIterable<never>, target, { root, verbose, members: job.members, cpu });
-      running.delete(job);
+      const report = await reportProcess(events as AsyncIterable<never>, target, { root, verbose, members: job.members, cpu }).finally(() => running.delete(job));
       if (report.cpuSeconds !== undefined) groupCpu[job.group] = (groupCpu[job.group] ?? 0) + report.cpuSeconds;
       process.stdout.write(report.text);
       summaries.push(...report.files);
-    })());
+    })();
+    // Awaited after the last start; until then a failure must not count as an unhandled rejection.
+    done.catch(() => undefined);
+    finished.push(done);
   };
   try {
     await schedule(queue, start, () => running.size, concurrency, { signal: stopping.signal });
