@@ -23,7 +23,7 @@ import { reportProcess } from "./reporter";
 import { missingRequirements } from "./requirements";
 import { cpuOf, ownCpuSeconds, startCpuAccounting, totalCpuSeconds } from "./cpu";
 import { closingLine, formatSeconds, slowestTests, type FileSummary } from "./summary";
-import { schedule, testConcurrency } from "./schedule";
+import { schedule, testConcurrency, type Concurrency } from "./schedule";
 
 const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [FILE|DIR ...]
        npm run test:unit -- [--verbose] [FILE|DIR ...]
@@ -94,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const verbose = values.verbose === true || process.env.TEST_VERBOSE === "1";
+  const concurrency = testConcurrency();
   const started = performance.now();
   process.chdir(root);
   // Hermetic: the offline demo models, never the Hub (what npm test always did).
@@ -136,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
     workbook = sharedWorkbook();
   }
 
-  const summaries = groups.unit.length + groups.integration.length > 0 ? await runTests(groups, verbose) : [];
+  const summaries = groups.unit.length + groups.integration.length > 0 ? await runTests(groups, verbose, concurrency) : [];
   const late = await Promise.all([typecheck, workbook].filter((p): p is Promise<Step> => p !== undefined));
   return finish(steps, summaries, started, ...late);
 }
@@ -176,10 +177,9 @@ interface Job {
  * into one shard per core, balanced by their last times: a process per unit file would spend most of its time
  * loading tsx and transformers.js.
  */
-async function runTests(groups: Record<Group, string[]>, verbose: boolean): Promise<FileSummary[]> {
+async function runTests(groups: Record<Group, string[]>, verbose: boolean, concurrency: Concurrency): Promise<FileSummary[]> {
   const timings = readTimings();
   const bySlowest = (files: string[]) => [...files].sort((a, b) => (timings[b] ?? Infinity) - (timings[a] ?? Infinity) || a.localeCompare(b));
-  const concurrency = testConcurrency();
   const shards = groups.unit.length > 0 ? writeShards(bySlowest(groups.unit), timings, concurrency.base) : new Map<string, string[]>();
   const jobs: Job[] = [...shards].map(([target, members], i) => ({
     target,
