@@ -23,7 +23,7 @@ import { reportProcess } from "./reporter";
 import { missingRequirements } from "./requirements";
 import { cpuOf, ownCpuSeconds, startCpuAccounting, totalCpuSeconds } from "./cpu";
 import { closingLine, formatSeconds, slowestTests, type FileSummary } from "./summary";
-import { schedule, testConcurrency, type Concurrency } from "./schedule";
+import { schedule, testConcurrency, type Clock, type Concurrency } from "./schedule";
 
 const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [FILE|DIR ...]
        npm run test:unit -- [--verbose] [FILE|DIR ...]
@@ -210,6 +210,18 @@ tests (${parts.join(", ")}; ${atATime}, longest first)`);
   const queue = [...jobs];
   const finished: Promise<void>[] = [];
   let peak = 0;
+  // The scheduler polls twice a second; a file that ends wakes it at once, so its slot never stands empty.
+  let wake = () => {};
+  const clock: Clock = {
+    now: () => performance.now(),
+    sleep: (ms) => new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }),
+  };
   const start = (job: Job) => {
     running.set(job, performance.now());
     peak = Math.max(peak, running.size);
@@ -217,7 +229,10 @@ tests (${parts.join(", ")}; ${atATime}, longest first)`);
       const { target } = job;
       const events = run({ files: [target], timeout: FILE_TIMEOUT_MS, signal: stopping.signal });
       const cpu = () => cpuOf((argv) => argv.includes(target));
-      const report = await reportProcess(events as AsyncIterable<never>, target, { root, verbose, members: job.members, cpu }).finally(() => running.delete(job));
+      const report = await reportProcess(events as AsyncIterable<never>, target, { root, verbose, members: job.members, cpu }).finally(() => {
+        running.delete(job);
+        wake();
+      });
       if (report.cpuSeconds !== undefined) groupCpu[job.group] = (groupCpu[job.group] ?? 0) + report.cpuSeconds;
       process.stdout.write(report.text);
       summaries.push(...report.files);
@@ -227,7 +242,7 @@ tests (${parts.join(", ")}; ${atATime}, longest first)`);
     finished.push(done);
   };
   try {
-    await schedule(queue, start, () => running.size, concurrency, { signal: stopping.signal });
+    await schedule(queue, start, () => running.size, concurrency, { clock, signal: stopping.signal });
     await Promise.all(finished);
   } finally {
     clearInterval(heartbeat);
