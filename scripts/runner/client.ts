@@ -67,6 +67,12 @@ export class KernelNotReadyError extends Error {
   override name = "KernelNotReadyError";
 }
 
+/** The channel a received message came in on. */
+export type Channel = "shell" | "control" | "iopub";
+
+/** Sees every verified message a client receives, as it arrives (e.g. to keep a transcript of a run). */
+export type MessageObserver = (channel: Channel, message: JupyterMessage) => void;
+
 /** A connected protocol client for one kernel. */
 export class KernelClient {
   /** One session id per client; tslab copies it into replies and uses it as the iopub topic. */
@@ -86,6 +92,7 @@ export class KernelClient {
   constructor(
     private readonly connection: KernelConnection,
     private readonly warn: (message: string) => void = () => {},
+    private readonly observe?: MessageObserver,
   ) {
     // Explicit linger everywhere: a Dealer's default (-1) keeps Node alive forever if a message is queued for a
     // kernel that died. 1 s lets a last shutdown_request go out.
@@ -103,9 +110,9 @@ export class KernelClient {
     this.iopubSocket.connect(this.connection.endpoint("iopub"));
     // tslab's iopub topic is the requester's routing id; subscribe to everything, as Jupyter clients do.
     this.iopubSocket.subscribe();
-    void this.read(this.shell, this.shellReplies);
-    void this.read(this.control, this.controlReplies);
-    void this.read(this.iopubSocket, this.iopub);
+    void this.read("shell", this.shell, this.shellReplies);
+    void this.read("control", this.control, this.controlReplies);
+    void this.read("iopub", this.iopubSocket, this.iopub);
   }
 
   /** Signs and sends a request; returns its msg_id, which replies and outputs carry as parent. */
@@ -156,17 +163,31 @@ export class KernelClient {
     for (const queue of [this.shellReplies, this.controlReplies, this.iopub]) queue.close();
   }
 
+  /** Hands a message to the observer; an observer that throws costs a warning, never the socket's reader. */
+  private notify(channel: Channel, message: JupyterMessage): void {
+    if (!this.observe) return;
+    try {
+      this.observe(channel, message);
+    } catch (error) {
+      this.warn(`message observer failed: ${(error as Error).message}`);
+    }
+  }
+
   /** The one reader of a socket: verify, decode, enqueue; drop what is not properly signed. */
-  private async read(socket: Socket & AsyncIterable<Buffer[]>, queue: MessageQueue<JupyterMessage>): Promise<void> {
+  private async read(channel: Channel, socket: Socket & AsyncIterable<Buffer[]>, queue: MessageQueue<JupyterMessage>): Promise<void> {
     try {
       for await (const frames of socket) {
+        let message: JupyterMessage;
         try {
-          queue.push(decode(this.connection.info.key, frames));
+          message = decode(this.connection.info.key, frames);
         } catch (error) {
           if (!(error instanceof WireError)) throw error;
           this.droppedMessages++;
           this.warn(`dropped a kernel message: ${error.message}`);
+          continue;
         }
+        this.notify(channel, message);
+        queue.push(message);
       }
     } catch (error) {
       // Closing a socket while a receive is pending ends the loop with an error; anything else is worth a warning.

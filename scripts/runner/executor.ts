@@ -3,6 +3,7 @@
  * start kernel → wait for ready → language_info → execute code cells in order → shut down.
  */
 import { dirname, resolve } from "node:path";
+import type { MessageObserver } from "./client";
 import type { Transport } from "./connection";
 import type { SocketDirCandidate } from "./socket-dir";
 import {
@@ -58,6 +59,8 @@ export interface ExecuteOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Receives protocol warnings (default: ignored). */
   warn?: (message: string) => void;
+  /** Sees every message the kernel sends (e.g. to keep a transcript of the run); must not throw. */
+  onKernelMessage?: MessageObserver;
 }
 
 /** Progress of one notebook. */
@@ -128,6 +131,7 @@ export function startKernelFor(notebook: Notebook, options: ExecuteOptions = {})
     startupTimeoutMs: (options.startupTimeout ?? DEFAULTS.startupTimeout) * 1000,
     env: options.env,
     warn: options.warn,
+    onMessage: options.onKernelMessage,
   });
 }
 

@@ -2,7 +2,7 @@
  * One tslab kernel: connection file + process group + protocol client, with the start-up and shut-down phases
  * of jupyter_client's KernelManager.
  */
-import { KernelNotReadyError, KernelClient } from "./client";
+import { KernelNotReadyError, KernelClient, type MessageObserver } from "./client";
 import { createConnection, type KernelConnection, type Transport } from "./connection";
 import { KernelStartError } from "./errors";
 import type { SocketDirCandidate } from "./socket-dir";
@@ -30,6 +30,8 @@ export interface KernelOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives protocol warnings (dropped messages, late outputs). */
   warn?: (message: string) => void;
+  /** Sees every message the kernel sends, from its first kernel_info_reply on. */
+  onMessage?: MessageObserver;
 }
 
 // Shutdown escalation: wait this long for the kernel to leave after shutdown_request, and again after SIGTERM.
@@ -68,7 +70,7 @@ export class Kernel {
         env: options.env,
         cleanupDir: connection.dir,
       });
-      client = new KernelClient(connection, options.warn);
+      client = new KernelClient(connection, options.warn, options.onMessage);
       client.connect();
       await client.waitForReady({ timeoutMs: options.startupTimeoutMs ?? 60_000, exited: kernelProcess.exited });
       return new Kernel(connection, kernelProcess, client, performance.now() - startedAt, options.warn ?? (() => {}));

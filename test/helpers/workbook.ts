@@ -11,8 +11,10 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CellError, helperSha256, readNotebook, runNotebooks, serializeNotebook, stampProvenance, type Notebook, type NotebookOutcome } from "../../scripts/runner";
+import { cellTags, isBlankSource } from "../../scripts/runner/notebook";
 import { modelsDir, projectRoot } from "../../src/model";
 import { allDemoModels } from "./demo-model";
+import { TranscriptRecorder } from "./transcript";
 import { withLock } from "./lock";
 
 /** How one notebook of the shared run went. */
@@ -26,6 +28,8 @@ export interface ExecutedNotebook {
   sourceSha256After: string;
   /** The executed copy (partially executed when `error` is set and a cell failed), or null if nothing ran. */
   executed: string | null;
+  /** What the kernel sent for each executed cell (test/helpers/transcript.ts), or null if nothing ran. */
+  transcript: string | null;
   /** The runner's error message, or null when every cell ran. */
   error: string | null;
   cellsRun: number;
@@ -42,6 +46,7 @@ export interface ExecutedWorkbook {
 }
 
 const RUN_FILE = "run.json";
+const TRANSCRIPTS_DIR = "transcripts";
 const NOTEBOOKS_DIR = () => path.join(projectRoot(), "notebooks");
 /** The same cell timeout the runner's tests always used for the workbook: generous, as the machine may be busy. */
 const CELL_TIMEOUT_S = 180;
@@ -94,8 +99,13 @@ async function execute(dir: string): Promise<ExecutedWorkbook> {
     return { path: file, notebook: await readNotebook(file) };
   }));
   const before = inputs.map((input) => sha256File(input.path));
+  const recorders = new Map(inputs.map((input) => [input.path, new TranscriptRecorder()]));
   const started = performance.now();
-  const outcomes = await runNotebooks(inputs, { env: { ...process.env, WORKBOOK_MODEL: "offline" }, timeout: CELL_TIMEOUT_S });
+  const outcomes = await runNotebooks(inputs, {
+    env: { ...process.env, WORKBOOK_MODEL: "offline" },
+    timeout: CELL_TIMEOUT_S,
+    onKernelMessage: (input, channel, message) => recorders.get(input.path)!.observe(channel, message),
+  });
   const seconds = (performance.now() - started) / 1000;
   const after = inputs.map((input) => sha256File(input.path));
 
@@ -104,7 +114,11 @@ async function execute(dir: string): Promise<ExecutedWorkbook> {
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
   const helper = helperSha256();
-  const notebooks = outcomes.map((outcome, i) => ({ ...record(names[i], outcome, staging, dir, before[i], helper), sourceSha256: before[i], sourceSha256After: after[i] }));
+  const notebooks = outcomes.map((outcome, i) => ({
+    ...record(names[i], outcome, staging, dir, before[i], helper, recorders.get(outcome.path)!),
+    sourceSha256: before[i],
+    sourceSha256After: after[i],
+  }));
   fs.writeFileSync(path.join(staging, RUN_FILE), `${JSON.stringify({ dir, notebooks, seconds }, null, 1)}\n`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(staging, dir);
@@ -115,10 +129,30 @@ function sha256File(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
-/** Writes the executed copy as `npm run workbook` does, with its provenance (metadata.workbook, contract 1). */
-function record(name: string, outcome: NotebookOutcome, staging: string, dir: string, sourceSha256: string, helper: string | undefined): Omit<ExecutedNotebook, "sourceSha256" | "sourceSha256After"> {
+/** Writes the executed copy as `npm run workbook` does, with its provenance (metadata.workbook, contract 1), and its transcript. */
+function record(
+  name: string,
+  outcome: NotebookOutcome,
+  staging: string,
+  dir: string,
+  sourceSha256: string,
+  helper: string | undefined,
+  recorder: TranscriptRecorder,
+): Omit<ExecutedNotebook, "sourceSha256" | "sourceSha256After"> {
   const failure = outcome.error instanceof CellError ? outcome.error : undefined;
   const notebook = outcome.result?.notebook ?? failure?.notebook;
+  let transcript: string | null = null;
+  // Kept for a notebook that ran to its end (the parity test replays it); a failed one is reported as failed.
+  if (notebook && !outcome.error) {
+    // The cells the runner sent, in order: its own rule (code, not blank, not tagged skip-execution).
+    const codes = notebook.cells
+      .filter((cell) => cell.cell_type === "code" && !isBlankSource(cell.source) && !cellTags(cell).includes("skip-execution"))
+      .map((cell) => cell.source);
+    fs.mkdirSync(path.join(staging, TRANSCRIPTS_DIR), { recursive: true });
+    const file = path.join(TRANSCRIPTS_DIR, name.replace(/\.ipynb$/, ".json"));
+    fs.writeFileSync(path.join(staging, file), JSON.stringify(recorder.transcript(codes)));
+    transcript = path.join(dir, file);
+  }
   if (notebook) {
     stampProvenance(notebook, {
       sourceSha256,
@@ -134,6 +168,7 @@ function record(name: string, outcome: NotebookOutcome, staging: string, dir: st
     name,
     source: outcome.path,
     executed: notebook ? path.join(dir, name) : null,
+    transcript,
     error: outcome.error ? outcome.error.message : null,
     cellsRun: outcome.cellsRun,
     cellsToRun: outcome.cellsToRun,
@@ -164,6 +199,8 @@ export function workbookKey(): string {
     hash.update("\0");
   };
   for (const name of workbookNames()) add(path.join(NOTEBOOKS_DIR(), name));
+  // What a run records (executed copies, transcripts) is decided here: a change to it is a new run.
+  for (const file of ["workbook.ts", "transcript.ts"]) add(path.join(__dirname, file));
   for (const dir of ["dist", path.join("scripts", "runner")]) for (const file of filesUnder(path.join(root, dir))) add(file);
   add(path.join(root, "package-lock.json"));
   // Each demo model's manifest holds the hashes of its files and sources.

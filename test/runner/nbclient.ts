@@ -1,6 +1,6 @@
 /** Runs notebooks through the reference executor, nbclient (Debian's python3-nbclient), on the project's own kernel. */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { registerKernel } from "../../scripts/kernel/register";
@@ -18,6 +18,14 @@ export interface NbclientJob {
   timeout: number;
   allow_errors?: boolean;
   interrupt_on_timeout?: boolean;
+  /** A kernelspec to run it on instead of the one the notebook names (e.g. one of `extraKernels`). */
+  kernel_name?: string;
+}
+
+/** A kernelspec written for one nbclient run only: its name and the argv Jupyter starts. */
+export interface ExtraKernel {
+  name: string;
+  argv: string[];
 }
 
 /** How one nbclient run ended: the exception class name (or null) and execute()'s wall time. */
@@ -35,13 +43,18 @@ export function nbclientUnavailable(): string | null {
 /**
  * Executes the jobs in one Python process, on the kernelspec `npm run kernel` registers (the launcher
  * scripts/kernel/tslab-kernel.cjs, the very kernel the runner starts), written into a private prefix found through
- * JUPYTER_PATH so nothing is installed for the user: the two executors differ, the kernel does not. Asynchronous,
- * so a test can start it and do other work (wait for the shared workbook run) while it goes.
+ * JUPYTER_PATH so nothing is installed for the user: the two executors differ, the kernel does not. `extraKernels`
+ * go into the same prefix (a job picks one with kernel_name). Asynchronous, so a test can do other work meanwhile.
  */
-export async function runNbclient(jobs: NbclientJob[], env: NodeJS.ProcessEnv = process.env): Promise<NbclientRun[]> {
+export async function runNbclient(jobs: NbclientJob[], env: NodeJS.ProcessEnv = process.env, extraKernels: ExtraKernel[] = []): Promise<NbclientRun[]> {
   const prefix = mkdtempSync(join(tmpdir(), "tslab-kernelspec-"));
   try {
     registerKernel({ projectRoot: ROOT, prefix, pythonCandidates: [SYSTEM_PYTHON] });
+    for (const kernel of extraKernels) {
+      const dir = join(prefix, "share", "jupyter", "kernels", kernel.name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "kernel.json"), JSON.stringify({ argv: kernel.argv, display_name: kernel.name, language: "typescript" }));
+    }
     const script = join(__dirname, "..", "..", "scripts", "bench", "nbclient_run.py");
     const python = spawn(SYSTEM_PYTHON, [script, JSON.stringify(jobs)], {
       env: { ...env, JUPYTER_PATH: join(prefix, "share", "jupyter") },

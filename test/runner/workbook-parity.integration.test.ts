@@ -1,38 +1,68 @@
 /**
- * The course's own notebooks through nbclient and through the runner give the same executed notebooks
- * (measured times and generated ids masked). The runner's side is the workbook run every test shares
- * (test/helpers/workbook.ts), so only nbclient executes here: the comparison is with the very copies the
- * workbook tests check.
+ * The course's own notebooks through nbclient and through the runner give the same executed notebooks, byte for
+ * byte in every output. The workbook is executed once, by the runner (the shared run, test/helpers/workbook.ts,
+ * the very copies the workbook tests check), which keeps a transcript of what tslab sent for each cell. nbclient
+ * then runs each notebook on a kernel that answers with that transcript (replay-kernel.ts): both executors have
+ * received the same messages, so their notebooks must agree to the last digit, with nothing masked but the
+ * timestamps nbclient takes itself. That nbclient and the runner also agree on a live tslab, protocol cases
+ * included, is checked by protocol.integration.test.ts.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { join } from "node:path";
-import { nbclientUnavailable, runNbclient } from "./nbclient";
+import { nbclientUnavailable, runNbclient, type ExtraKernel, type NbclientJob } from "./nbclient";
 import { comparable, ROOT, tempDir } from "./helpers";
-import { executedWorkbook, workbookNames } from "../helpers/workbook";
+import { executedWorkbook, workbookNames, type ExecutedNotebook } from "../helpers/workbook";
 
 const notebooksDir = join(ROOT, "notebooks");
-
 const names = workbookNames();
 const skip = names.length === 0 ? "notebooks/ has no notebooks yet" : nbclientUnavailable();
 
-test("the workbook: nbclient and the runner write the same notebooks", { skip: skip ?? false }, async (t) => {
-  const out = tempDir(t, "runner-workbook-");
-  const env = { ...process.env, WORKBOOK_MODEL: "offline" };
-  // nbclient starts at once: under npm test the shared run may still be going, and the two overlap.
-  const jobs = names.map((name) => ({ input: join(notebooksDir, name), output: join(out, `nbclient-${name}`), timeout: 600 }));
-  const nbclient = runNbclient(jobs, env);
-  nbclient.catch(() => undefined); // awaited below; this only keeps a failure while waiting from being "unhandled"
+/** A kernelspec that replays one notebook's transcript. */
+function replayKernel(name: string, transcript: string): ExtraKernel {
+  const replay = join(__dirname, "replay-kernel.ts");
+  return { name, argv: [process.execPath, "--require", require.resolve("tsx/cjs"), replay, "{connection_file}", transcript] };
+}
+
+/** The transcript of a notebook of the shared run, which must have run to its end. */
+function transcriptOf(run: ExecutedNotebook): string {
+  assert.equal(run.error, null, `${run.name} failed in the runner: ${run.error}`);
+  assert.ok(run.transcript && fs.existsSync(run.transcript), `${run.name}: the shared run kept its transcript`);
+  return run.transcript;
+}
+
+test("the workbook: nbclient, given the kernel messages of the shared run, writes the runner's notebooks", { skip: skip ?? false }, async (t) => {
   const workbook = await executedWorkbook();
-  const reference = await nbclient;
-  assert.deepEqual(workbook.notebooks.map((n) => n.name), names, "nbclient ran the notebooks of the shared run");
+  assert.deepEqual(workbook.notebooks.map((n) => n.name), names, "the shared run executed every notebook");
+  const out = tempDir(t, "runner-workbook-");
+  const kernels = workbook.notebooks.map((run, i) => replayKernel(`replay-${i}`, transcriptOf(run)));
+  const jobs: NbclientJob[] = names.map((name, i) => ({ input: join(notebooksDir, name), output: join(out, name), timeout: 60, kernel_name: kernels[i].name }));
+  const reference = await runNbclient(jobs, { ...process.env, WORKBOOK_MODEL: "offline" }, kernels);
   for (const [i, run] of workbook.notebooks.entries()) {
-    assert.equal(run.error, null, `${run.name} failed in the runner: ${run.error}`);
     assert.equal(reference[i].error, null, `${run.name} failed under nbclient`);
     // metadata.workbook is the runner's provenance stamp (contract 1), which nbclient has no counterpart for.
-    const ours = comparable(run.executed!, true) as { metadata: Record<string, unknown> };
+    const ours = comparable(run.executed!) as { metadata: Record<string, unknown> };
     assert.ok(ours.metadata.workbook, `${run.name}: the runner's copy carries its provenance`);
     delete ours.metadata.workbook;
-    assert.deepEqual(ours, comparable(jobs[i].output, true), `${run.name}: same executed notebook`);
+    assert.deepEqual(ours, comparable(jobs[i].output), `${run.name}: same executed notebook`);
   }
+});
+
+test("the replaying kernel answers only the recorded cells: a changed cell fails under nbclient", { skip: skip ?? false }, async (t) => {
+  const workbook = await executedWorkbook();
+  const run = workbook.notebooks[0];
+  const out = tempDir(t, "runner-replay-");
+  const changed = JSON.parse(fs.readFileSync(join(notebooksDir, run.name), "utf8")) as { cells: { cell_type: string; source: string | string[] }[] };
+  const cell = changed.cells.find((c) => c.cell_type === "code")!;
+  cell.source = `${[cell.source].flat().join("")}\n// changed`;
+  const input = join(out, run.name);
+  fs.writeFileSync(input, JSON.stringify(changed));
+  const kernel = replayKernel("replay-changed", transcriptOf(run));
+  const [result] = await runNbclient([{ input, output: join(out, `nbclient-${run.name}`), timeout: 60, kernel_name: kernel.name }], process.env, [kernel]);
+  assert.equal(result.error, "CellExecutionError", "nbclient stops at the changed cell");
+  const executed = JSON.parse(fs.readFileSync(join(out, `nbclient-${run.name}`), "utf8")) as { cells: { outputs?: { ename?: string; evalue?: string }[] }[] };
+  const error = executed.cells.flatMap((c) => c.outputs ?? []).find((o) => o.ename === "ReplayMismatch");
+  assert.ok(error, "the cell's output names the mismatch");
+  assert.match(error.evalue ?? "", /is not the recorded cell 1/);
 });
