@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { buildSite, type SiteResult } from "../../scripts/book/site";
 import { figureHtml, probabilityBars, tokenRows, tokenTableHtml } from "../../src/plot";
-import { chromiumMissing, launchBrowser, openPage, SCREENSHOTS } from "./browser";
+import { chromiumMissing, launchBrowser, openPage, screenshotsWanted, SCREENSHOTS } from "./browser";
 import { cleanCourse, HOSTILE, writeCourse } from "./fixture";
 
 const skip = chromiumMissing();
@@ -26,13 +26,26 @@ after(async () => { await browser?.close(); });
 const open = (file: string, screenshot?: string) => openPage(browser!.context, file, screenshot);
 
 test("every page of the site loads from file:// with no console errors, no network requests and every figure drawn", { skip }, async () => {
+  const shot = path.join(SCREENSHOTS, "book-02-attention.png");
+  fs.rmSync(shot, { force: true });
   for (const file of site.pages) {
     const { page, log, figures, drawn } = await open(path.join(site.outDir, file), `book-${file.replace(/\.html$/, "")}.png`);
     assert.deepEqual(log, { consoleErrors: [], pageErrors: [], dialogs: [], networkRequests: [] }, file);
     assert.equal(drawn, figures, `${file}: every figure has a plot`);
     await page.close();
   }
-  assert.ok(fs.existsSync(path.join(SCREENSHOTS, "book-02-attention.png")));
+  assert.equal(fs.existsSync(shot), screenshotsWanted(), "a page is screenshotted exactly when screenshots were asked for");
+});
+
+test("with TEST_SCREENSHOTS=1, opening a page saves its screenshot in build/screenshots", { skip }, async (t) => {
+  const shot = path.join(SCREENSHOTS, "book-index.png");
+  fs.rmSync(shot, { force: true });
+  const before = process.env.TEST_SCREENSHOTS;
+  process.env.TEST_SCREENSHOTS = "1";
+  t.after(() => (before === undefined ? delete process.env.TEST_SCREENSHOTS : (process.env.TEST_SCREENSHOTS = before)));
+  const { page } = await open(path.join(site.outDir, "index.html"), "book-index.png");
+  await page.close();
+  assert.ok(fs.statSync(shot).size > 1000, "a PNG was written");
 });
 
 test("the hostile token is shown as text in the site's token table and figure labels, and runs nothing", { skip }, async () => {

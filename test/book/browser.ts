@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -58,7 +58,24 @@ export async function watchPage(page: Page): Promise<PageLog> {
 /** Where browser tests put their screenshots (build/screenshots, git-ignored). */
 export const SCREENSHOTS = path.resolve(__dirname, "..", "..", "build", "screenshots");
 
-/** Opens a file in a fresh tab, waits until every figure has drawn (or 15 s), optionally screenshots it; returns what the page reported. */
+/**
+ * True when screenshots were asked for (`npm test -- --screenshots`, or TEST_SCREENSHOTS=1). Nothing checks them
+ * and a full-page PNG of a course page costs more CPU time than drawing it, so by default none is taken.
+ */
+export function screenshotsWanted(): boolean {
+  return process.env.TEST_SCREENSHOTS === "1";
+}
+
+/** Saves build/screenshots/NAME of a page (the whole page with `fullPage`) or of one element, if screenshots were asked for. */
+export async function saveScreenshot(target: Page | Locator, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  if (!screenshotsWanted()) return;
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, name);
+  if ("goto" in target) await target.screenshot({ path: file, fullPage: options.fullPage ?? false });
+  else await target.screenshot({ path: file });
+}
+
+/** Opens a file in a fresh tab, waits until every figure has drawn (or 15 s), screenshots it if asked to; returns what the page reported. */
 export async function openPage(context: BrowserContext, file: string, screenshot?: string) {
   const page = await context.newPage();
   const log = await watchPage(page);
@@ -66,9 +83,6 @@ export async function openPage(context: BrowserContext, file: string, screenshot
   const figures = await page.locator(".figure, .btp-figure").count();
   await page.waitForFunction((n) => document.querySelectorAll(".main-svg").length >= n && document.querySelectorAll(".js-plotly-plot").length >= n, figures, { timeout: 15_000 });
   const drawn = await page.locator(".js-plotly-plot").count();
-  if (screenshot) {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, screenshot), fullPage: true });
-  }
+  if (screenshot) await saveScreenshot(page, screenshot, { fullPage: true });
   return { page, log, figures, drawn };
 }

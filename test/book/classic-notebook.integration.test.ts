@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PYTHON, startJupyterServer } from "../helpers/jupyter-server";
-import { chromiumMissing, launchBrowser } from "./browser";
+import { chromiumMissing, launchBrowser, saveScreenshot } from "./browser";
 
 // Item 6 of issue 6: the classic Jupyter Notebook UI (Debian's jupyter-notebook), driven cell by cell in Chromium.
 const root = path.resolve(__dirname, "..", "..");
@@ -60,8 +60,7 @@ test("classic Notebook: run all cells from the UI, the figure draws, the token t
       return cells.every((c: any) => typeof c.input_prompt_number === "number") && document.querySelector("#kernel_indicator_icon.kernel_idle_icon");
     }, undefined, { timeout: 300_000 });
     await page.waitForSelector(".output_area .main-svg", { timeout: 60_000 });
-    fs.mkdirSync(path.join(root, "build", "screenshots"), { recursive: true });
-    await page.screenshot({ path: path.join(root, "build", "screenshots", "classic-notebook.png"), fullPage: true });
+    await saveScreenshot(page, "classic-notebook.png", { fullPage: true });
 
     assert.equal(await page.locator(".output_stderr, .output_error").count(), 0, await page.locator(".output_stderr, .output_error").allInnerTexts().then((t) => t.join("\n")));
     assert.ok((await page.locator(".output_area .js-plotly-plot").count()) >= 1);

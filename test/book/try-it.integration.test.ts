@@ -13,7 +13,7 @@ import { buildSite, type SiteResult } from "../../scripts/book/site";
 import { FIRST_SENTENCE, SERVE_COMMAND } from "../../scripts/book/try-it";
 import { modelBanner } from "../../src/model/banner";
 import { demoModel } from "../helpers/demo-model";
-import { chromiumMissing, launchBrowser, SCREENSHOTS } from "./browser";
+import { chromiumMissing, launchBrowser, saveScreenshot } from "./browser";
 import { writeCourse } from "./fixture";
 
 const skip = chromiumMissing();
@@ -160,8 +160,7 @@ test("the panel gives the Node pipeline's ids, logits and scores (1e-5) for what
   await page.locator(".try-it input").pressSequentially(" Really good.", { delay: 10 });
   await assertSameAsNode(page, classifier, `${SENTENCES.at(-1)} Really good.`);
   t.diagnostic(`largest |panel − Node pipeline| over the logits and scores compared: ${largestDifference.toExponential(2)}`);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.locator(".try-it").screenshot({ path: path.join(SCREENSHOTS, "book-try-it.png") });
+  await saveScreenshot(page.locator(".try-it"), "book-try-it.png");
 
   assert.ok((await page.locator(".try-it-tokens .piece").allTextContents()).some((p) => p.includes("<")), "the hostile text's pieces are shown as text");
   const onnx = log.requests.filter((url) => url.endsWith("/onnx/model.onnx"));

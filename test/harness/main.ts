@@ -25,7 +25,7 @@ import { cpuOf, ownCpuSeconds, startCpuAccounting, totalCpuSeconds } from "./cpu
 import { closingLine, formatSeconds, slowestTests, type FileSummary } from "./summary";
 import { schedule, testConcurrency, type Clock, type Concurrency } from "./schedule";
 
-const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [FILE|DIR ...]
+const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [--screenshots] [FILE|DIR ...]
        npm run test:unit -- [--verbose] [FILE|DIR ...]
 
   (nothing)       everything: build, type check, the workbook executed once, unit and integration tests
@@ -33,6 +33,7 @@ const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [FILE|DIR
   --integration   integration tests only (*.integration.test.ts)
   FILE|DIR        only these test files (or the test files under these folders)
   -v, --verbose   list every test and show every file's output (also TEST_VERBOSE=1)
+  --screenshots   browser tests save what they saw in build/screenshots/ (also TEST_SCREENSHOTS=1)
   -h, --help      show this help
 
 Environment: CI=true makes a skipped test or a missing cross-check tool fail the run;
@@ -86,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
       unit: { type: "boolean" },
       integration: { type: "boolean" },
       verbose: { type: "boolean", short: "v" },
+      screenshots: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -94,6 +96,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const verbose = values.verbose === true || process.env.TEST_VERBOSE === "1";
+  // Read by the browser tests (test/book/browser.ts); every test process inherits it.
+  if (values.screenshots) process.env.TEST_SCREENSHOTS = "1";
   const concurrency = testConcurrency();
   const started = performance.now();
   process.chdir(root);

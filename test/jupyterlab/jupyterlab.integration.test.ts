@@ -8,7 +8,7 @@ import { COURSE_SENTENCES } from "../../src/course/reference";
 import type { Figure } from "../../src/plot";
 import { UNDRAWN_NOTE } from "../../src/plot/html";
 import { figureText } from "../../src/plot/summary";
-import { chromiumMissing, launchBrowser, SCREENSHOTS } from "../book/browser";
+import { chromiumMissing, launchBrowser, saveScreenshot } from "../book/browser";
 import { deadEndpoint } from "../helpers/local-hub";
 import { FrontEndInstallError, prepareFrontEnd, type FrontEnd } from "./frontend";
 import { openNotebook, readCodeCells, runCellByCell, runCommand, waitForCommand, waitInLab, waitUntilAllRan, watchLabPage, type CodeCellView, type PageProblems } from "./notebook-page";
@@ -73,9 +73,8 @@ function assertPipelineOutputs(cells: CodeCellView[]): void {
   assert.match(textOf(checks), /✓/, "the self-checks print their ✓ lines");
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `jupyterlab-${name}.png`) });
+function screenshot(page: Page, name: string): Promise<void> {
+  return saveScreenshot(page, `jupyterlab-${name}.png`);
 }
 
 /** The Plotly figure that an executed notebook's show() cell saved. */

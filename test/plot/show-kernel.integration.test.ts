@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { executeNotebook, serializeNotebook, type Notebook } from "../../scripts/runner";
-import { chromiumMissing, launchBrowser, watchPage } from "../book/browser";
+import { chromiumMissing, launchBrowser, saveScreenshot, watchPage } from "../book/browser";
 
 // Executes test/book/show-smoke.ipynb on a real tslab kernel through the workbook runner, then checks what show()
 // and showTokens() put on the wire, and that nbconvert's HTML export of the result draws the figure.
@@ -63,8 +63,7 @@ test("nbconvert's HTML export of the executed notebook draws the figure and keep
   await page.goto(pathToFileURL(path.join(dir, "show-smoke.html")).href);
   // Generous: plotly draws in seconds, but a machine busy with other runs can take much longer.
   await page.waitForSelector(".btp-figure .main-svg", { timeout: 60_000 });
-  fs.mkdirSync(path.join(root, "build", "screenshots"), { recursive: true });
-  await page.screenshot({ path: path.join(root, "build", "screenshots", "nbconvert-show-smoke.png"), fullPage: true });
+  await saveScreenshot(page, "nbconvert-show-smoke.png", { fullPage: true });
   assert.deepEqual(log.dialogs, []);
   assert.deepEqual(log.pageErrors, []);
   // nbconvert's own template asks CDNs for RequireJS and MathJax (refused here); nothing else may leave the page.
