@@ -49,7 +49,11 @@ export function nbclientUnavailable(): string | null {
 export async function runNbclient(jobs: NbclientJob[], env: NodeJS.ProcessEnv = process.env, extraKernels: ExtraKernel[] = []): Promise<NbclientRun[]> {
   const prefix = mkdtempSync(join(tmpdir(), "tslab-kernelspec-"));
   try {
-    registerKernel({ projectRoot: ROOT, prefix, pythonCandidates: [SYSTEM_PYTHON] });
+    // Registering costs ~2 s of CPU (tslab's installer and two Pythons): skipped when every job names an extra kernel.
+    const extra = new Set(extraKernels.map((kernel) => kernel.name));
+    if (!jobs.every((job) => job.kernel_name !== undefined && extra.has(job.kernel_name))) {
+      registerKernel({ projectRoot: ROOT, prefix, pythonCandidates: [SYSTEM_PYTHON] });
+    }
     for (const kernel of extraKernels) {
       const dir = join(prefix, "share", "jupyter", "kernels", kernel.name);
       mkdirSync(dir, { recursive: true });
