@@ -123,13 +123,13 @@ function makeWorldReadable(path: string): void {
 
 /**
  * Runs the attack script, as `nobody` (from a copy that user can read) when `asNobody`, and returns its JSON report.
- * It stops as soon as the oracle answers, or after `timeoutMs`.
+ * It stops once its code ran (or, with `awaitExecution` false, once the signed request is sent), or after `timeoutMs`.
  */
-async function runAttack(t: Parameters<typeof tempDir>[0], endpoints: string[], marker: string, asNobody: boolean, timeoutMs = 30_000) {
+async function runAttack(t: Parameters<typeof tempDir>[0], endpoints: string[], marker: string, asNobody: boolean, timeoutMs = 30_000, awaitExecution = true) {
   const id = (flag: string) => Number(execFileSync("id", [flag, "nobody"], { encoding: "utf8" }));
   const ids = asNobody ? { uid: id("-u"), gid: id("-g") } : {};
   const script = asNobody ? attackerCopy(t) : ATTACK;
-  const args = [script, JSON.stringify({ endpoints, marker, timeoutMs, connectGraceMs: 5000 })];
+  const args = [script, JSON.stringify({ endpoints, marker, timeoutMs, connectGraceMs: 5000, awaitExecution })];
   const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8", cwd: dirname(script), ...ids });
   return JSON.parse(stdout) as { connected: number; oracle: boolean; executed: boolean };
 }
@@ -165,9 +165,14 @@ test("control: over tcp with plain tslab, another local user runs code in the ke
   // Not root: the attacker runs as this same user, which still needs only the endpoints, never the key.
   if (!isRoot) t.diagnostic("not root: the attack ran as this user, not as nobody");
   const marker = markerPath(t);
-  const { dir, report, result } = await attackDuringRun(t, "tcp", (endpoints) => runAttack(t, endpoints, marker, isRoot), findTslab());
+  // The notebook's second cell keeps the kernel busy while the attack runs, and tslab runs requests in turn: the
+  // attacker's request can run only after that cell, which ends after the attack. So the attacker does not wait for
+  // its code to run; the marker is looked for once the notebook is done.
+  const attack = (endpoints: string[]) => runAttack(t, endpoints, marker, isRoot, 30_000, false);
+  const { dir, report, result } = await attackDuringRun(t, "tcp", attack, findTslab());
   assert.equal(report.endpoints.tcp.length, 5);
   assert.equal(report.attack.oracle, true, "the valid HMAC leaked on iopub");
+  assert.equal(report.attack.executed, false, "not while the notebook's cell held the kernel");
   assert.equal(existsSync(marker), true, "the attacker's code ran in the kernel");
   // The rejected signature's answer went to iopub, but the runner keeps it out of the executed notebook.
   const waitCell = result.notebook.cells[1] as CodeCell;
