@@ -4,10 +4,9 @@ Usage: python3 nbclient_run.py JOBS_JSON
 JOBS_JSON is a list of {"input", "output", "timeout", "allow_errors"?, "interrupt_on_timeout"?, "kernel_name"?}. Each
 notebook runs in its own folder, on the kernel "kernel_name" or else its kernelspec names (found through JUPYTER_PATH),
 and is written to "output" even when execution fails (the partial notebook is what the parity tests compare).
-Prints one JSON list with, per
-notebook: {"error": exception class name or null, "message": its first line, "seconds", "kernel_start_seconds"},
-where the kernel start-up runs from asking for a kernel to the kernel answering kernel_info (nbclient's
-on_notebook_start hook fires right after wait_for_ready).
+Prints one JSON list with, per notebook: {"error": exception class name or null, "message": its first line,
+"seconds", "kernel_start_seconds"}, where the kernel start-up runs from asking for a kernel to the kernel answering
+kernel_info (nbclient's on_notebook_start hook fires right after wait_for_ready).
 """
 import json
 import os

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { MODEL_RECORD_VARIABLE, type ModelRecord } from "../../src/model/record";
 import { executeOnKernel, startKernelFor, type ExecuteOptions, type ExecuteResult, type ProgressEvent } from "./executor";
-import type { Channel } from "./client";
+import type { Channel, Direction } from "./client";
 import type { Kernel } from "./kernel";
 import { isBlankSource, type Notebook } from "./notebook";
 import type { JupyterMessage } from "./wire";
@@ -43,8 +43,8 @@ export interface BatchOptions extends Omit<ExecuteOptions, "cwd" | "onProgress" 
   onNotebookStart?: (input: NotebookInput, index: number) => void;
   onProgress?: (input: NotebookInput, event: ProgressEvent) => void;
   onNotebookEnd?: (outcome: NotebookOutcome, index: number) => void | Promise<void>;
-  /** Sees every message each notebook's kernel sends (kernels start early, so notebooks' messages interleave). */
-  onKernelMessage?: (input: NotebookInput, channel: Channel, message: JupyterMessage) => void;
+  /** Sees every message sent to and received from each notebook's kernel (kernels start early: notebooks interleave). */
+  onKernelMessage?: (input: NotebookInput, channel: Channel, message: JupyterMessage, direction: Direction) => void;
 }
 
 /** Runs the notebooks in order, in their own folders; never throws for a notebook's failure (see the outcomes). */
@@ -59,7 +59,7 @@ export async function runNotebooks(inputs: NotebookInput[], options: BatchOption
     cwd: dirname(resolve(input.path)),
     env: { ...(options.env ?? process.env), [MODEL_RECORD_VARIABLE]: recordFile(input) },
     onProgress: undefined,
-    onKernelMessage: options.onKernelMessage && ((channel, message) => options.onKernelMessage!(input, channel, message)),
+    onKernelMessage: options.onKernelMessage && ((channel, message, direction) => options.onKernelMessage!(input, channel, message, direction)),
   });
   // Each kernel starts once the one before it is up (ready or failed): two tslab processes loading TypeScript at
   // once on a small machine would each take longer, and the first notebook would wait for both.

@@ -70,8 +70,14 @@ export class KernelNotReadyError extends Error {
 /** The channel a received message came in on. */
 export type Channel = "shell" | "control" | "iopub";
 
-/** Sees every verified message a client receives, as it arrives (e.g. to keep a transcript of a run). */
-export type MessageObserver = (channel: Channel, message: JupyterMessage) => void;
+/** Whether the client sent a message or received it. */
+export type Direction = "sent" | "received";
+
+/**
+ * Sees every message a client sends and every verified message it receives, in order (e.g. to keep a transcript
+ * of a run). An observer that throws costs a warning, never the message.
+ */
+export type MessageObserver = (channel: Channel, message: JupyterMessage, direction: Direction) => void;
 
 /** A connected protocol client for one kernel. */
 export class KernelClient {
@@ -126,8 +132,10 @@ export class KernelClient {
       msg_type: msgType,
       version: PROTOCOL_VERSION,
     };
-    const frames = encode(this.connection.info.key, { header, parent_header: {}, metadata: {}, content });
+    const message = { identities: [], header, parent_header: {}, metadata: {}, content };
+    const frames = encode(this.connection.info.key, message);
     await (channel === "shell" ? this.shell : this.control).send(frames);
+    this.notify(channel, message, "sent");
     return msgId;
   }
 
@@ -164,10 +172,10 @@ export class KernelClient {
   }
 
   /** Hands a message to the observer; an observer that throws costs a warning, never the socket's reader. */
-  private notify(channel: Channel, message: JupyterMessage): void {
+  private notify(channel: Channel, message: JupyterMessage, direction: Direction): void {
     if (!this.observe) return;
     try {
-      this.observe(channel, message);
+      this.observe(channel, message, direction);
     } catch (error) {
       this.warn(`message observer failed: ${(error as Error).message}`);
     }
@@ -186,7 +194,7 @@ export class KernelClient {
           this.warn(`dropped a kernel message: ${error.message}`);
           continue;
         }
-        this.notify(channel, message);
+        this.notify(channel, message, "received");
         queue.push(message);
       }
     } catch (error) {

@@ -59,7 +59,7 @@ export interface ExecuteOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Receives protocol warnings (default: ignored). */
   warn?: (message: string) => void;
-  /** Sees every message the kernel sends (e.g. to keep a transcript of the run); must not throw. */
+  /** Sees every message sent to the kernel and received from it (e.g. to keep a transcript of the run). */
   onKernelMessage?: MessageObserver;
 }
 

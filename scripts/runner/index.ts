@@ -3,7 +3,7 @@ export { executeNotebook, executeNotebookObject } from "./executor";
 export type { CellTiming, ExecuteOptions, ExecuteResult, ProgressEvent } from "./executor";
 export { runNotebooks } from "./batch";
 export type { BatchOptions, NotebookInput, NotebookOutcome } from "./batch";
-export type { Channel, MessageObserver } from "./client";
+export type { Channel, Direction, MessageObserver } from "./client";
 export type { JupyterMessage } from "./wire";
 export { readNotebook, parseNotebook } from "./notebook";
 export type { Cell, CodeCell, Notebook, Output } from "./notebook";

@@ -30,7 +30,7 @@ export interface KernelOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives protocol warnings (dropped messages, late outputs). */
   warn?: (message: string) => void;
-  /** Sees every message the kernel sends, from its first kernel_info_reply on. */
+  /** Sees every message sent to the kernel and every one received from it, from the first kernel_info_request on. */
   onMessage?: MessageObserver;
 }
 

@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CellError, helperSha256, readNotebook, runNotebooks, serializeNotebook, stampProvenance, type Notebook, type NotebookOutcome } from "../../scripts/runner";
-import { cellTags, isBlankSource } from "../../scripts/runner/notebook";
 import { modelsDir, projectRoot } from "../../src/model";
 import { allDemoModels } from "./demo-model";
 import { TranscriptRecorder } from "./transcript";
@@ -28,8 +27,10 @@ export interface ExecutedNotebook {
   sourceSha256After: string;
   /** The executed copy (partially executed when `error` is set and a cell failed), or null if nothing ran. */
   executed: string | null;
-  /** What the kernel sent for each executed cell (test/helpers/transcript.ts), or null if nothing ran. */
+  /** The kernel's messages for each executed cell (test/helpers/transcript.ts); null if the notebook failed. */
   transcript: string | null;
+  /** Why a notebook that ran to its end has no transcript, or null. */
+  transcriptError: string | null;
   /** The runner's error message, or null when every cell ran. */
   error: string | null;
   cellsRun: number;
@@ -104,7 +105,7 @@ async function execute(dir: string): Promise<ExecutedWorkbook> {
   const outcomes = await runNotebooks(inputs, {
     env: { ...process.env, WORKBOOK_MODEL: "offline" },
     timeout: CELL_TIMEOUT_S,
-    onKernelMessage: (input, channel, message) => recorders.get(input.path)!.observe(channel, message),
+    onKernelMessage: (input, channel, message, direction) => recorders.get(input.path)!.observe(channel, message, direction),
   });
   const seconds = (performance.now() - started) / 1000;
   const after = inputs.map((input) => sha256File(input.path));
@@ -142,16 +143,19 @@ function record(
   const failure = outcome.error instanceof CellError ? outcome.error : undefined;
   const notebook = outcome.result?.notebook ?? failure?.notebook;
   let transcript: string | null = null;
-  // Kept for a notebook that ran to its end (the parity test replays it); a failed one is reported as failed.
+  let transcriptError: string | null = null;
+  // Kept for a notebook that ran to its end (the parity test replays it); a failed one is reported as failed. A
+  // transcript that cannot be made fails the parity test, which reads why, not every test of the shared run.
   if (notebook && !outcome.error) {
-    // The cells the runner sent, in order: its own rule (code, not blank, not tagged skip-execution).
-    const codes = notebook.cells
-      .filter((cell) => cell.cell_type === "code" && !isBlankSource(cell.source) && !cellTags(cell).includes("skip-execution"))
-      .map((cell) => cell.source);
-    fs.mkdirSync(path.join(staging, TRANSCRIPTS_DIR), { recursive: true });
     const file = path.join(TRANSCRIPTS_DIR, name.replace(/\.ipynb$/, ".json"));
-    fs.writeFileSync(path.join(staging, file), JSON.stringify(recorder.transcript(codes)));
-    transcript = path.join(dir, file);
+    try {
+      const text = JSON.stringify(recorder.transcript());
+      fs.mkdirSync(path.join(staging, TRANSCRIPTS_DIR), { recursive: true });
+      fs.writeFileSync(path.join(staging, file), text);
+      transcript = path.join(dir, file);
+    } catch (error) {
+      transcriptError = (error as Error).message;
+    }
   }
   if (notebook) {
     stampProvenance(notebook, {
@@ -169,6 +173,7 @@ function record(
     source: outcome.path,
     executed: notebook ? path.join(dir, name) : null,
     transcript,
+    transcriptError,
     error: outcome.error ? outcome.error.message : null,
     cellsRun: outcome.cellsRun,
     cellsToRun: outcome.cellsToRun,

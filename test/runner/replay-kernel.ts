@@ -1,10 +1,13 @@
 /**
  * A Jupyter kernel that executes nothing: it answers each execute_request with the messages tslab sent for that
- * cell in a recorded run (a transcript, test/helpers/transcript.ts). Given the shared workbook run's transcripts,
- * nbclient receives exactly what the runner received, so the parity test compares the two executors on one
- * execution, digit for digit, instead of executing the workbook a second time.
+ * request in a recorded run (a transcript, test/helpers/transcript.ts) — the same types and contents in the same
+ * order, busy and idle included, under new headers. Given the shared workbook run's transcripts, nbclient is
+ * answered as the runner was, so the parity test compares the two executors on one execution, digit for digit,
+ * instead of executing the workbook a second time.
  *
- * It refuses to drift: a request whose code is not the next recorded cell's is answered with an error naming both.
+ * It refuses to drift: a request whose content (code, silent, store_history, stop_on_error, …) differs from the next
+ * recorded one is answered with an error naming the fields, and a shutdown with recorded requests left over is
+ * reported on stderr.
  *
  * usage: node --require tsx/cjs replay-kernel.ts CONNECTION_FILE TRANSCRIPT_FILE
  */
@@ -59,43 +62,61 @@ function reply(socket: Router, request: JupyterMessage, msgType: string, content
   return socket.send(encode(connection.key, { identities: request.identities, header: header(msgType), parent_header: request.header, metadata, content }));
 }
 
-/** Answers one execute_request with the next recorded cell's messages, in their recorded order. */
+/** The fields of two request contents that differ, e.g. ["code", "stop_on_error"]. */
+function differingFields(sent: Record<string, unknown>, recorded: Record<string, unknown>): string[] {
+  const keys = [...new Set([...Object.keys(sent), ...Object.keys(recorded)])].sort();
+  return keys.filter((key) => JSON.stringify(sent[key]) !== JSON.stringify(recorded[key]));
+}
+
+/** Answers one execute_request with the next recorded request's messages, in their recorded order. */
 async function execute(socket: Router, request: JupyterMessage): Promise<void> {
+  const cell = next + 1;
   const recorded = transcript.executions[next++];
-  const code = String(request.content.code ?? "");
-  if (!recorded || recorded.code !== code) {
+  const differs = recorded ? differingFields(request.content, recorded.request) : [];
+  if (!recorded || differs.length > 0) {
     const evalue = recorded
-      ? `request ${next} is not the recorded cell ${next}.\nsent:\n${code}\nrecorded:\n${recorded.code}`
-      : `request ${next} has no recorded cell: the transcript holds ${transcript.executions.length}`;
+      ? `execute request ${cell} differs from the recorded one in ${differs.join(", ")}.\nsent: ${JSON.stringify(request.content)}\nrecorded: ${JSON.stringify(recorded.request)}`
+      : `execute request ${cell} has no recorded counterpart: the transcript holds ${transcript.executions.length}`;
     const error = { ename: "ReplayMismatch", evalue, traceback: [`ReplayMismatch: ${evalue}`] };
+    await publish(request, "status", { execution_state: "busy" });
     await publish(request, "error", error);
-    await reply(socket, request, "execute_reply", { status: "error", execution_count: next, ...error });
+    await reply(socket, request, "execute_reply", { status: "error", execution_count: cell, ...error });
+    await publish(request, "status", { execution_state: "idle" });
     return;
   }
   for (const message of recorded.messages) {
-    // Busy and idle are this kernel's own, around every request.
-    if (message.msg_type === "status") continue;
     if (message.channel === "shell") await reply(socket, request, message.msg_type, message.content, message.metadata);
     else await publish(request, message.msg_type, message.content, message.metadata);
+  }
+  // A client waits for idle; a transcript always has it, but a kernel that hangs the client would hide why.
+  if (!recorded.messages.some((m) => m.msg_type === "status" && m.content.execution_state === "idle")) {
+    process.stderr.write(`replay-kernel: execute request ${cell} has no recorded idle status; sent one\n`);
+    await publish(request, "status", { execution_state: "idle" });
   }
 }
 
 async function handle(socket: Router, request: JupyterMessage): Promise<void> {
+  // An execute_request's busy and idle are the recorded ones, where they were.
+  if (request.header.msg_type === "execute_request") return execute(socket, request);
   await publish(request, "status", { execution_state: "busy" });
   let shutdown = false;
   switch (request.header.msg_type) {
     case "kernel_info_request":
       await reply(socket, request, "kernel_info_reply", transcript.kernelInfo);
       break;
-    case "execute_request":
-      await execute(socket, request);
-      break;
     case "shutdown_request":
       await reply(socket, request, "shutdown_reply", { status: "ok", restart: Boolean(request.content.restart) });
+      if (next < transcript.executions.length) {
+        process.stderr.write(`replay-kernel: shut down after ${next} of the ${transcript.executions.length} recorded requests\n`);
+      }
       shutdown = true;
       break;
-    default:
-      process.stderr.write(`replay-kernel: ignored ${request.header.msg_type}\n`);
+    default: {
+      const type = request.header.msg_type;
+      process.stderr.write(`replay-kernel: cannot answer ${type}\n`);
+      const evalue = `the replaying kernel answers only kernel_info, execute and shutdown requests, not ${type}`;
+      await reply(socket, request, type.replace(/_request$/, "_reply"), { status: "error", ename: "NotImplemented", evalue, traceback: [] });
+    }
   }
   await publish(request, "status", { execution_state: "idle" });
   if (shutdown) {

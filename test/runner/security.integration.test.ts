@@ -172,7 +172,6 @@ test("control: over tcp with plain tslab, another local user runs code in the ke
   const { dir, report, result } = await attackDuringRun(t, "tcp", attack, findTslab());
   assert.equal(report.endpoints.tcp.length, 5);
   assert.equal(report.attack.oracle, true, "the valid HMAC leaked on iopub");
-  assert.equal(report.attack.executed, false, "not while the notebook's cell held the kernel");
   assert.equal(existsSync(marker), true, "the attacker's code ran in the kernel");
   // The rejected signature's answer went to iopub, but the runner keeps it out of the executed notebook.
   const waitCell = result.notebook.cells[1] as CodeCell;

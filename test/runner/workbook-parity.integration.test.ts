@@ -1,11 +1,12 @@
 /**
  * The course's own notebooks through nbclient and through the runner give the same executed notebooks, byte for
  * byte in every output. The workbook is executed once, by the runner (the shared run, test/helpers/workbook.ts,
- * the very copies the workbook tests check), which keeps a transcript of what tslab sent for each cell. nbclient
- * then runs each notebook on a kernel that answers with that transcript (replay-kernel.ts): both executors have
- * received the same messages, so their notebooks must agree to the last digit, with nothing masked but the
- * timestamps nbclient takes itself. That nbclient and the runner also agree on a live tslab, protocol cases
- * included, is checked by protocol.integration.test.ts.
+ * the very copies the workbook tests check), which keeps a transcript of what it asked tslab and what tslab sent
+ * back for each cell. nbclient then runs each notebook on a kernel that answers with that transcript
+ * (replay-kernel.ts), which also checks that nbclient asks what the runner asked: both executors are answered with
+ * the same messages, so their notebooks must agree to the last digit. Only the cells' timing metadata is compared
+ * by its keys, as the replaying kernel's headers carry new dates. That nbclient and the runner also agree on a live
+ * tslab, protocol cases included, is checked by protocol.integration.test.ts.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -28,6 +29,7 @@ function replayKernel(name: string, transcript: string): ExtraKernel {
 /** The transcript of a notebook of the shared run, which must have run to its end. */
 function transcriptOf(run: ExecutedNotebook): string {
   assert.equal(run.error, null, `${run.name} failed in the runner: ${run.error}`);
+  assert.equal(run.transcriptError, null, `${run.name}: the shared run could not keep its transcript`);
   assert.ok(run.transcript && fs.existsSync(run.transcript), `${run.name}: the shared run kept its transcript`);
   return run.transcript;
 }
@@ -38,7 +40,7 @@ test("the workbook: nbclient, given the kernel messages of the shared run, write
   const out = tempDir(t, "runner-workbook-");
   const kernels = workbook.notebooks.map((run, i) => replayKernel(`replay-${i}`, transcriptOf(run)));
   const jobs: NbclientJob[] = names.map((name, i) => ({ input: join(notebooksDir, name), output: join(out, name), timeout: 60, kernel_name: kernels[i].name }));
-  const reference = await runNbclient(jobs, { ...process.env, WORKBOOK_MODEL: "offline" }, kernels);
+  const reference = await runNbclient(jobs, process.env, kernels);
   for (const [i, run] of workbook.notebooks.entries()) {
     assert.equal(reference[i].error, null, `${run.name} failed under nbclient`);
     // metadata.workbook is the runner's provenance stamp (contract 1), which nbclient has no counterpart for.
@@ -49,7 +51,7 @@ test("the workbook: nbclient, given the kernel messages of the shared run, write
   }
 });
 
-test("the replaying kernel answers only the recorded cells: a changed cell fails under nbclient", { skip: skip ?? false }, async (t) => {
+test("the replaying kernel answers only the recorded requests: a changed cell fails under nbclient, naming what differs", { skip: skip ?? false }, async (t) => {
   const workbook = await executedWorkbook();
   const run = workbook.notebooks[0];
   const out = tempDir(t, "runner-replay-");
@@ -64,5 +66,5 @@ test("the replaying kernel answers only the recorded cells: a changed cell fails
   const executed = JSON.parse(fs.readFileSync(join(out, `nbclient-${run.name}`), "utf8")) as { cells: { outputs?: { ename?: string; evalue?: string }[] }[] };
   const error = executed.cells.flatMap((c) => c.outputs ?? []).find((o) => o.ename === "ReplayMismatch");
   assert.ok(error, "the cell's output names the mismatch");
-  assert.match(error.evalue ?? "", /is not the recorded cell 1/);
+  assert.match(error.evalue ?? "", /^execute request 1 differs from the recorded one in code\./);
 });
