@@ -67,7 +67,7 @@ export class KernelNotReadyError extends Error {
   override name = "KernelNotReadyError";
 }
 
-/** The channel a received message came in on. */
+/** The socket a message travels on. */
 export type Channel = "shell" | "control" | "iopub";
 
 /** Whether the client sent a message or received it. */
