@@ -82,27 +82,13 @@ export function kernelProcessesIn(dir: string): number[] {
   });
 }
 
-/**
- * An executed notebook file, ready for comparison: timing metadata reduced to which timestamps were recorded and,
- * with `maskVolatile`, generated UUIDs and all digits in output strings masked (measured times differ per run).
- */
-export function comparable(path: string, maskVolatile = false): unknown {
+/** An executed notebook file, ready for comparison: timing metadata reduced to which timestamps were recorded. */
+export function comparable(path: string): unknown {
   const notebook = JSON.parse(readFileSync(path, "utf8"));
   for (const cell of notebook.cells) {
     if (cell.metadata?.execution) cell.metadata.execution = Object.keys(cell.metadata.execution).sort();
-    if (maskVolatile && cell.outputs) cell.outputs = mask(cell.outputs);
   }
   return notebook;
-}
-
-/** Replaces UUIDs and digit runs in every string of a JSON value. */
-function mask(value: unknown): unknown {
-  if (typeof value === "string") {
-    return value.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<uuid>").replace(/\d+/g, "#");
-  }
-  if (Array.isArray(value)) return value.map(mask);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]));
-  return value;
 }
 
 /** Runs nbformat's validator on executed notebook files; returns Python's stderr, empty if all are valid. */

@@ -51,20 +51,29 @@ test("the workbook: nbclient, given the kernel messages of the shared run, write
   }
 });
 
-test("the replaying kernel answers only the recorded requests: a changed cell fails under nbclient, naming what differs", { skip: skip ?? false }, async (t) => {
+test("the replaying kernel answers only the recorded requests: a changed cell, or a request nbclient sends with other options, fails naming what differs", { skip: skip ?? false }, async (t) => {
   const workbook = await executedWorkbook();
   const run = workbook.notebooks[0];
   const out = tempDir(t, "runner-replay-");
-  const changed = JSON.parse(fs.readFileSync(join(notebooksDir, run.name), "utf8")) as { cells: { cell_type: string; source: string | string[] }[] };
+  const source = join(notebooksDir, run.name);
+  const changed = JSON.parse(fs.readFileSync(source, "utf8")) as { cells: { cell_type: string; source: string | string[] }[] };
   const cell = changed.cells.find((c) => c.cell_type === "code")!;
   cell.source = `${[cell.source].flat().join("")}\n// changed`;
-  const input = join(out, run.name);
-  fs.writeFileSync(input, JSON.stringify(changed));
-  const kernel = replayKernel("replay-changed", transcriptOf(run));
-  const [result] = await runNbclient([{ input, output: join(out, `nbclient-${run.name}`), timeout: 60, kernel_name: kernel.name }], process.env, [kernel]);
-  assert.equal(result.error, "CellExecutionError", "nbclient stops at the changed cell");
-  const executed = JSON.parse(fs.readFileSync(join(out, `nbclient-${run.name}`), "utf8")) as { cells: { outputs?: { ename?: string; evalue?: string }[] }[] };
-  const error = executed.cells.flatMap((c) => c.outputs ?? []).find((o) => o.ename === "ReplayMismatch");
-  assert.ok(error, "the cell's output names the mismatch");
-  assert.match(error.evalue ?? "", /^execute request 1 differs from the recorded one in code\./);
+  const changedInput = join(out, run.name);
+  fs.writeFileSync(changedInput, JSON.stringify(changed));
+  const kernel = replayKernel("replay-check", transcriptOf(run));
+  // The same notebook with allow_errors: nbclient then sends stop_on_error: false, where the runner sent true.
+  const jobs: NbclientJob[] = [
+    { input: changedInput, output: join(out, "changed.ipynb"), timeout: 60, kernel_name: kernel.name },
+    { input: source, output: join(out, "allow-errors.ipynb"), timeout: 60, kernel_name: kernel.name, allow_errors: true },
+  ];
+  const results = await runNbclient(jobs, process.env, [kernel]);
+  const mismatch = (file: string) => {
+    const executed = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { outputs?: { ename?: string; evalue?: string }[] }[] };
+    return executed.cells.flatMap((c) => c.outputs ?? []).find((o) => o.ename === "ReplayMismatch")?.evalue ?? "";
+  };
+  assert.equal(results[0].error, "CellExecutionError", "nbclient stops at the changed cell");
+  assert.match(mismatch(jobs[0].output), /^execute request 1 differs from the recorded one in code\./);
+  // With errors allowed nbclient goes on, so every cell is refused; the first names the option.
+  assert.match(mismatch(jobs[1].output), /^execute request 1 differs from the recorded one in stop_on_error\./);
 });
