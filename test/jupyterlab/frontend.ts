@@ -1,5 +1,5 @@
 // Installs and builds the test-only JupyterLab page in ./app, each at most once per content: `npm ci` when the
-// lockfile changed, esbuild when the lockfile, the build script or the page's sources changed.
+// lockfile changed, esbuild when the lockfile, the build script, the page's sources or its stand-in packages changed.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -63,6 +63,7 @@ function sourcesHash(): string {
     }
   };
   walk("src");
+  walk("stubs");
   return sha256(...files.sort().flatMap((file) => [file, fs.readFileSync(path.join(APP_DIR, file))]));
 }
 
