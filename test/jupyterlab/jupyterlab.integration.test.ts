@@ -142,6 +142,11 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
     await step("01-pipeline, cell by cell with Shift-Enter: banner, sentences, predictions, table and checks render", async () => {
       const page = await newPage();
       await openNotebook(page, lab.pageUrl("notebooks/01-pipeline.ipynb"), { kernel: true });
+      // The prose goes through JupyterLab's own markdown parser (markedparser-extension, its mermaid left out).
+      const prose = page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").first();
+      await prose.locator("h1").waitFor({ timeout: 60_000 });
+      assert.match(await prose.locator("h1").innerText(), /^1 · The pipeline in one call/);
+      assert.equal(await prose.locator("a[href='https://huggingface.co/docs/transformers.js']").count(), 1, "links render as links");
       await runCellByCell(page);
       await screenshot(page, "01-shift-enter");
       const cells = await readCodeCells(page);
