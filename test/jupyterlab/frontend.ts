@@ -63,7 +63,7 @@ function sourcesHash(): string {
     }
   };
   walk("src");
-  walk("stubs");
+  walk("stand-ins");
   return sha256(...files.sort().flatMap((file) => [file, fs.readFileSync(path.join(APP_DIR, file))]));
 }
 
