@@ -11,6 +11,10 @@
 // - tslab's iopub publisher drops output: it sends without waiting, so past ~500 queued messages zeromq refuses
 //   sends ("busy writing") and console.log swallows the error. The publisher here sends synchronously with no
 //   high-water mark, and counts any send that still fails on stderr, where the runner looks for it.
+// - tslab starts receiving on its sockets before they are bound, and zeromq refuses to send or receive while a
+//   bind is in progress. A request that arrives in that window (a client connecting at once, on a loaded machine)
+//   fails tslab's reply and ends its receive loop: the kernel never answers. Here every socket tslab binds waits for
+//   its bind first (bind-gate.cjs).
 // - tslab's compiler sets typeRoots but no `types`, so every package under node_modules/@types is part of each
 //   kernel's program: in this project that is jsdom (which adds the whole DOM library), plotly.js, semver, estree…
 //   Parsing them costs about 0.9 s of CPU per kernel, and they declare globals (document, window, HTMLElement) that
@@ -21,6 +25,7 @@
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
+const { waitingForBind } = require("./bind-gate.cjs");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TSLAB = path.join(ROOT, "node_modules", "tslab");
@@ -74,11 +79,16 @@ function guardProcessHandlers(register) {
   }
 }
 
-/** Makes tslab's iopub Publisher keep every message: synchronous sends, no high-water mark, failures counted. */
-function patchPublisher() {
+/**
+ * Patches the zeromq classes tslab's server uses: each waits for its bind before sending or receiving, and the iopub
+ * Publisher keeps every message (synchronous sends, no high-water mark, failures counted).
+ */
+function patchSockets() {
   // The very module instance tslab will require (it loads zeromq lazily, after startKernel).
   const zmq = require(require.resolve("zeromq", { paths: [path.join(TSLAB, "dist")] }));
-  const Base = zmq.Publisher;
+  zmq.Router = waitingForBind(zmq.Router);
+  zmq.Reply = waitingForBind(zmq.Reply);
+  const Base = waitingForBind(zmq.Publisher);
   const lost = () => fs.writeSync(2, `${LOST_LINE}\n`);
   zmq.Publisher = class Publisher extends Base {
     constructor(options) {
@@ -124,7 +134,7 @@ function main() {
   const { configPath, jsKernel } = parseArgs(process.argv.slice(2));
   const entry = path.join(TSLAB, "dist", "main.js");
   if (!fs.existsSync(entry)) fail(`${entry} is missing: run \`npm ci\` in ${ROOT}`, 1);
-  patchPublisher();
+  patchSockets();
   limitGlobalTypes();
   const { startKernel } = require(entry);
   const { version } = require(path.join(TSLAB, "package.json"));

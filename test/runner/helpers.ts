@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readlinkSync, readFileSync, rmSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
+import { KernelStartError } from "../../scripts/runner/errors";
 import { SYSTEM_PYTHON } from "./nbclient";
 
 export const ROOT = resolve(__dirname, "../..");
@@ -96,4 +97,23 @@ export function nbformatProblems(files: string[]): string {
   const code = "import nbformat,sys\nfor f in sys.argv[1:]: nbformat.validate(nbformat.read(f, as_version=4))";
   const result = spawnSync(PYTHON, ["-c", code, ...files], { encoding: "utf8" });
   return result.status === 0 ? "" : result.stderr;
+}
+
+/** What plain tslab prints when a request reached it before its sockets were bound (the launcher waits for them). */
+const PLAIN_TSLAB_BIND_RACE = "Socket is blocked by a bind or unbind operation";
+
+/**
+ * Runs a control that starts plain tslab, again (up to `tries` times in all) while the start failed only because
+ * of plain tslab's start-up race: it receives before it binds, so on a loaded machine the runner's first request
+ * can end its receive loop (scripts/kernel/bind-gate.cjs). Any other failure is thrown at once.
+ */
+export async function retryPlainTslabStart<T>(t: { diagnostic: (message: string) => void }, run: () => Promise<T>, tries = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= tries || !(error instanceof KernelStartError && error.stderr.includes(PLAIN_TSLAB_BIND_RACE))) throw error;
+      t.diagnostic(`plain tslab lost its first request to its start-up race (try ${attempt} of ${tries}); starting it again`);
+    }
+  }
 }

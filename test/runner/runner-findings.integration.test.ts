@@ -16,7 +16,7 @@ import { executeNotebook, type ExecuteResult } from "../../scripts/runner/execut
 import { findTslab } from "../../scripts/runner/kernel-process";
 import { serializeNotebook } from "../../scripts/runner/nbjson";
 import { isBlankSource, parseNotebook, parseNotebookBytes, type CodeCell } from "../../scripts/runner/notebook";
-import { captureStream, PYTHON, processesIn, tempDir } from "./helpers";
+import { captureStream, PYTHON, processesIn, retryPlainTslabStart, tempDir } from "./helpers";
 
 /** A tslab notebook with the given code cells (and optional notebook metadata), as text. */
 function notebookText(sources: string[], metadata: Record<string, unknown> = {}): string {
@@ -81,7 +81,7 @@ test("output lost anyway (a plain tslab's publisher) marks the cell and fails, u
   const dir = tempDir(t, "lost-");
   const path = join(dir, "lost.ipynb");
   writeFileSync(path, notebookText(["for (let i = 0; i < 20000; i++) console.log(`line ${i}`);"]));
-  await assert.rejects(executeNotebook(path, { tslab: findTslab(), timeout: 300 }), (error: unknown) => {
+  await assert.rejects(retryPlainTslabStart(t, () => executeNotebook(path, { tslab: findTslab(), timeout: 300 })), (error: unknown) => {
     assert.ok(error instanceof LostOutputError);
     assert.match(error.message, /output of In \[1\] \(cell 1\) was lost/);
     assert.equal(error.lostOutput, true);
@@ -89,7 +89,7 @@ test("output lost anyway (a plain tslab's publisher) marks the cell and fails, u
     assert.match(streamText(cell), /\[workbook\] output of this cell was lost/);
     return true;
   });
-  const kept = await executeNotebook(path, { tslab: findTslab(), timeout: 300, allowLostOutput: true });
+  const kept = await retryPlainTslabStart(t, () => executeNotebook(path, { tslab: findTslab(), timeout: 300, allowLostOutput: true }));
   assert.equal(kept.lostOutput, true);
   assert.match(streamText(kept.notebook.cells[0] as CodeCell), /\[workbook\] output of this cell was lost/);
 });

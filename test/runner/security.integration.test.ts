@@ -13,7 +13,7 @@ import { createConnection, type Transport } from "../../scripts/runner/connectio
 import { executeNotebook, type ExecuteResult } from "../../scripts/runner/executor";
 import { findTslab } from "../../scripts/runner/kernel-process";
 import type { CodeCell } from "../../scripts/runner/notebook";
-import { kernelProcessesIn, processesIn, ROOT, tempDir, waitFor } from "./helpers";
+import { kernelProcessesIn, processesIn, retryPlainTslabStart, ROOT, tempDir, waitFor } from "./helpers";
 
 const ATTACK = join(__dirname, "fixtures", "hmac-attack.cjs");
 const isRoot = process.getuid?.() === 0;
@@ -84,11 +84,16 @@ async function attackDuringRun(
   writeFileSync(path, JSON.stringify(notebook));
   // The controls run plain tslab (`tslab`), whose oracle is open; the project's launcher (the default) closes it.
   const running = executeNotebook(path, { transport, timeout: 180, tslab });
+  // A run that fails (a kernel that never started) ends the wait at once, with its own error.
+  let failure: { error: unknown } | undefined;
+  running.catch((error: unknown) => (failure = { error }));
   let report: unknown;
   try {
     const kernelPids = () => kernelProcessesIn(dir);
     // The second cell announces itself: the first has run, so the kernel is in the vulnerable state.
-    assert.ok(await waitFor(() => existsSync(waiting), 120_000), "the notebook's second cell never started");
+    await waitFor(() => existsSync(waiting) || failure !== undefined, 120_000);
+    if (failure) throw failure.error;
+    assert.ok(existsSync(waiting), "the notebook's second cell never started");
     assert.ok(await waitFor(() => kernelPids().length > 0 && listeningEndpoints(kernelPids()).tcp.length + listeningEndpoints(kernelPids()).ipc.length >= 5, 30_000));
     const endpoints = listeningEndpoints(kernelPids());
     report = { endpoints, attack: await attack([...endpoints.tcp, ...endpoints.ipc]) };
@@ -169,7 +174,7 @@ test("control: over tcp with plain tslab, another local user runs code in the ke
   // attacker's request can run only after that cell, which ends after the attack. So the attacker does not wait for
   // its code to run; the marker is looked for once the notebook is done.
   const attack = (endpoints: string[]) => runAttack(t, endpoints, marker, isRoot, 30_000, false);
-  const { dir, report, result } = await attackDuringRun(t, "tcp", attack, findTslab());
+  const { dir, report, result } = await retryPlainTslabStart(t, () => attackDuringRun(t, "tcp", attack, findTslab()));
   assert.equal(report.endpoints.tcp.length, 5);
   assert.equal(report.attack.oracle, true, "the valid HMAC leaked on iopub");
   assert.equal(existsSync(marker), true, "the attacker's code ran in the kernel");
