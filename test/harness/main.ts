@@ -19,7 +19,7 @@ import { projectRoot } from "../../src/model/paths";
 import { allDemoModels } from "../helpers/demo-model";
 import { findTestFiles, groupOf, type Group } from "./files";
 import { markDone, upToDate } from "./freshness";
-import { reportProcess } from "./reporter";
+import { LOAD_FAILURE_SUFFIX, reportProcess, SHARD_END_TEST } from "./reporter";
 import { missingRequirements } from "./requirements";
 import { cpuOf, ownCpuSeconds, startCpuAccounting, totalCpuSeconds } from "./cpu";
 import { closingLine, formatSeconds, slowestTests, type FileSummary } from "./summary";
@@ -309,9 +309,11 @@ function writeShards(files: string[], timings: Record<string, number>, count: nu
       "  try {",
       "    require(file);",
       "  } catch (error) {",
-      "    test(`${file} could not be loaded`, () => { throw error; });",
+      `    test(file + ${JSON.stringify(LOAD_FAILURE_SUFFIX)}, () => { throw error; });`,
       "  }",
       "}",
+      "// Runs after every test above; the reporter fails the process's files when it has not.",
+      `test(${JSON.stringify(SHARD_END_TEST)}, () => {});`,
       "",
     ].join("\n"));
     shards.set(file, shard.files);

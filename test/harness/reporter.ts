@@ -37,6 +37,15 @@ export interface ProcessReport {
   cpuSeconds?: number;
 }
 
+/**
+ * The last test a shard registers (main.ts), after every member file's: when it has not run, the process ended
+ * before its tests were done, e.g. because one of them called process.exit().
+ */
+export const SHARD_END_TEST = "(every test of this process ran)";
+
+/** Ends the name of the test a shard registers in place of a member file that threw while loading: FILE + this. */
+export const LOAD_FAILURE_SUFFIX = " could not be loaded";
+
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 
@@ -63,8 +72,12 @@ export async function reportProcess(
   };
   const main = state(target);
   let completed: TestEventData["details"] | undefined;
+  let shardEnded = false;
+  const loadFailures = new Map((options.members ?? []).map((member) => [member + LOAD_FAILURE_SUFFIX, member]));
 
-  for await (const { type, data } of events) {
+  for await (const event of events) {
+    const { type } = event;
+    let { data } = event;
     const isTarget = data.nesting === 0 && data.name === data.file && data.file === target;
     switch (type) {
       case "test:stdout":
@@ -83,7 +96,14 @@ export async function reportProcess(
           completed ??= data.details;
           break;
         }
-        const file = state(data.file);
+        if (options.members && data.nesting === 0 && data.name === SHARD_END_TEST) {
+          shardEnded = true;
+          break;
+        }
+        // A member that threw while loading is reported as that member's failure, not the shard's.
+        const failedToLoad = data.nesting === 0 ? loadFailures.get(data.name) : undefined;
+        if (failedToLoad) data = { ...data, name: "(the file could not be loaded)" };
+        const file = state(failedToLoad ?? data.file);
         const seconds = (data.details?.duration_ms ?? 0) / 1000;
         if (data.nesting === 0) topLevelSeconds.set(data.file ?? target, (topLevelSeconds.get(data.file ?? target) ?? 0) + seconds);
         const record: TestRecord = { file: file.file, name: data.name, seconds };
@@ -117,14 +137,36 @@ export async function reportProcess(
   const cpuSeconds = options.cpu?.();
   if (!options.members) main.cpuSeconds = cpuSeconds;
   const members = options.members ?? [target];
-  const firstFailing = members.find((member) => state(member).failed > 0);
   // The process failed with no failing test: it did not load, a hook threw, it timed out or exited early.
-  if (completed?.passed === false && firstFailing === undefined && main.failed === 0) {
+  if (completed?.passed === false && !members.some((member) => state(member).failed > 0) && main.failed === 0) {
     main.failed++;
     main.failures.push({ name: options.members ? `(the process running ${members.length} unit test files)` : "(the file itself)", error: completed.error });
   }
+  const ran = (file: FileState) => file.passed + file.failed + file.skipped.length + file.todo > 0;
+  if (completed !== undefined) {
+    // A file with no test to show for itself fails: a silent early exit must not pass as "0 passed".
+    const cutShort = options.members !== undefined && !shardEnded;
+    const lastThatRan = [...members].reverse().find((member) => ran(state(member)));
+    const silent = members.filter((m) => !ran(state(m)));
+    for (const member of silent) {
+      const why = cutShort
+        ? `its process ended before this file's tests ran${lastThatRan ? ` (the last file that reported was ${path.relative(options.root, lastThatRan)}; does a test there call process.exit()?)` : ""}`
+        : "the file registers no test, or its process ended before any ran";
+      state(member).failed++;
+      state(member).failures.push({ name: "(no test of this file ran)", error: why });
+    }
+    if (cutShort && silent.length === 0 && lastThatRan) {
+      state(lastThatRan).failed++;
+      state(lastThatRan).failures.push({
+        name: "(its process ended before every test had run)",
+        error: "the unit test process exited before its last test; does a test in this file call process.exit()?",
+      });
+    }
+  }
+  const firstFailing = members.find((member) => state(member).failed > 0);
   const text: string[] = [];
   const summaries: FileSummary[] = [];
+  main.done = completed !== undefined;
   for (const member of members) {
     const file = state(member);
     if (options.members) file.seconds = topLevelSeconds.get(member) ?? 0;
@@ -172,6 +214,8 @@ function fileReport(file: FileState, verbose: boolean, extraOutput: string[] = [
 function describeError(error: unknown): string {
   const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
   if (cause === undefined) return "(no error recorded)";
+  // The reporter's own findings (a file with no test that ran) are plain text: a stack would point here.
+  if (typeof cause === "string") return cause;
   return inspect(cause, { depth: 4, colors: false });
 }
 

@@ -8,7 +8,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { absoluteModelPaths, chooseModel, commandDir, hubCacheDir, projectRoot, resolveModelPathsFromCommandDir } from "../../src/model";
 
+/** A fresh directory in `parent` (made if missing: build/ does not exist yet in a fresh clone), removed at the end. */
 function tempDir(t: { after: (fn: () => void) => void }, parent = os.tmpdir()): string {
+  fs.mkdirSync(parent, { recursive: true });
   const dir = fs.mkdtempSync(path.join(parent, "command-dir-test-"));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
@@ -67,7 +69,6 @@ test("in a process whose working directory is not the project root (a live kerne
 
 test("`npm run workbook` typed in a subfolder hands the kernel the model path the user meant, made absolute", (t) => {
   const root = projectRoot();
-  fs.mkdirSync(path.join(root, "build"), { recursive: true });
   // The user's folder sits inside the project (npm looks upward for package.json), and holds the model directory.
   const userDir = tempDir(t, path.join(root, "build"));
   fs.mkdirSync(path.join(userDir, "my-model"));
