@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 
 /** Starts an HTTP server on a free port of 127.0.0.1. */
@@ -29,6 +30,16 @@ export async function deadEndpoint(): Promise<string> {
   const url = urlOf(server);
   await stop(server);
   return url;
+}
+
+/**
+ * A fresh, empty Hugging Face cache folder for WORKBOOK_HF_CACHE, removed when the test ends: a test of the
+ * fallback to the demo model must not find the real default model that a learner's online run cached in build/.
+ */
+export function emptyHubCache(t: { after: (fn: () => void) => void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-empty-hf-cache-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** A running fake Hub and the requests it received ("METHOD /path"). */

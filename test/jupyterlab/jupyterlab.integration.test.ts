@@ -124,8 +124,12 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
   try {
     const rootDir = notebookRoot(scratch, ["01-pipeline.ipynb", "05-softmax.ipynb"]);
     // A learner's default settings on a machine where the Hub cannot be reached (a dead local endpoint, so nothing
-    // leaves the machine): the workbook falls back to the demo model and says so in its banner.
-    server = await startLabServer({ rootDir, staticDir: frontEnd.staticDir, scratch, env: { HF_ENDPOINT: await deadEndpoint() }, unset: ["WORKBOOK_MODEL", "HF_HUB_OFFLINE"] });
+    // leaves the machine): the workbook falls back to the demo model and says so in its banner. The Hub cache is
+    // an empty folder: a default model that an online run cached in build/hf-cache would load instead.
+    const hubCache = path.join(scratch, "hf-cache");
+    fs.mkdirSync(hubCache);
+    const env = { HF_ENDPOINT: await deadEndpoint(), WORKBOOK_HF_CACHE: hubCache };
+    server = await startLabServer({ rootDir, staticDir: frontEnd.staticDir, scratch, env, unset: ["WORKBOOK_MODEL", "HF_HUB_OFFLINE"] });
     const lab = server;
     browser = await launchBrowser();
     const context = browser.context;

@@ -7,12 +7,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { hubCacheDir, loadSentimentModel, ModelLoadError } from "../../src/model";
 import { SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
-import { deadEndpoint, listen, serveAsHub, stop, urlOf, type LocalHub } from "../helpers/local-hub";
+import { deadEndpoint, emptyHubCache, listen, serveAsHub, stop, urlOf, type LocalHub } from "../helpers/local-hub";
 import { demoModel } from "../helpers/demo-model";
 
 const SERVED_ID = "workbook-test/served-demo";
 const SENTENCES = ["I've been waiting for a HuggingFace course my whole life.", "I hate this so much!"];
-const cacheOfTests = path.join(hubCacheDir(), "workbook-test");
+// build/hf-cache itself (an empty environment), whatever WORKBOOK_HF_CACHE the shell running the tests sets.
+const cacheOfTests = path.join(hubCacheDir({}), "workbook-test");
 
 let hub: LocalHub;
 let endpoint: string;
@@ -94,9 +95,10 @@ test("an unknown Hub id is refused, naming the id and the fix, with no fallback"
   );
 });
 
-test("when the Hub refuses connections the default falls back to the demo model and says so in one line", async () => {
+test("when the Hub refuses connections the default falls back to the demo model and says so in one line", async (t) => {
   const lines: string[] = [];
-  const fallback = await loadSentimentModel({ env: { HF_ENDPOINT: await deadEndpoint() }, log: (line) => lines.push(line) });
+  const env = { HF_ENDPOINT: await deadEndpoint(), WORKBOOK_HF_CACHE: emptyHubCache(t) };
+  const fallback = await loadSentimentModel({ env, log: (line) => lines.push(line) });
   assert.equal(fallback.choice.kind, "demo");
   assert.equal(lines.length, 1);
   assert.match(lines[0].replace(/\n/g, " "), /^Model: offline demo model distilbert-sst2-demo, because the Hugging Face Hub cannot be reached \(.*ECONNREFUSED.*\): its numbers differ from the course\./);
@@ -104,12 +106,12 @@ test("when the Hub refuses connections the default falls back to the demo model 
   await fallback.model.dispose();
 });
 
-test("when the Hub does not answer in time the default falls back too", async () => {
+test("when the Hub does not answer in time the default falls back too", async (t) => {
   const silent = await listen(() => undefined);
   try {
     const lines: string[] = [];
     const started = performance.now();
-    const fallback = await loadSentimentModel({ env: { HF_ENDPOINT: urlOf(silent) }, hubTimeoutMs: 300, log: (line) => lines.push(line) });
+    const fallback = await loadSentimentModel({ env: { HF_ENDPOINT: urlOf(silent), WORKBOOK_HF_CACHE: emptyHubCache(t) }, hubTimeoutMs: 300, log: (line) => lines.push(line) });
     assert.equal(fallback.choice.kind, "demo");
     assert.match(lines.join("\n").replace(/\n/g, " "), /no answer from http:\/\/127\.0\.0\.1:\d+\/ within 300 ms/);
     // The silent server never answers: without the timeout this would wait until the test runner gave up.
