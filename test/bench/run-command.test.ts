@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { outputTail, reapedChildrenCpuSeconds, runCommand } from "../../scripts/bench/run-command";
+import { skipFor } from "../helpers/skip";
 
 test("runCommand keeps stdout and stderr apart and whole, passes the exit code on, and reports the spawned pid", async () => {
   let pid = 0;
@@ -17,7 +18,7 @@ test("runCommand keeps stdout and stderr apart and whole, passes the exit code o
   assert.equal(outputTail(run, 2), "last out\nerr line");
 });
 
-test("runCommand counts the child's own CPU time, descendants it waited for included", { skip: existsSync("/proc/self/stat") ? false : "no /proc here" }, async () => {
+test("runCommand counts the child's own CPU time, descendants it waited for included", { skip: skipFor(existsSync("/proc/self/stat") ? undefined : "no /proc here (Linux only)") }, async () => {
   // The child burns CPU in a grandchild it waits for, then reports that grandchild's measured CPU time.
   const burn = "const t = Date.now(); let x = 0; while (Date.now() - t < 300) x += Math.sqrt(x + 1); const u = process.cpuUsage(); console.log((u.user + u.system) / 1e6)";
   const parent = `const r = require('node:child_process').spawnSync(process.execPath, ['-e', ${JSON.stringify(burn)}], { encoding: 'utf8' }); process.stdout.write(r.stdout)`;

@@ -7,9 +7,9 @@ import { buildSite, type SiteResult } from "../../scripts/book/site";
 import { figureHtml, probabilityBars, tokenRows, tokenTableHtml } from "../../src/plot";
 import { chromiumMissing, launchBrowser, openPage, screenshotsWanted, SCREENSHOTS } from "./browser";
 import { cleanCourse, HOSTILE, writeCourse } from "./fixture";
+import { skipFor } from "../helpers/skip";
 
 const skip = chromiumMissing();
-if (skip) console.log(`# skipping browser tests: ${skip}`);
 
 let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
 let site: SiteResult;
@@ -25,7 +25,7 @@ after(async () => { await browser?.close(); });
 /** Opens a file of the test site in a fresh tab (see openPage). */
 const open = (file: string, screenshot?: string) => openPage(browser!.context, file, screenshot);
 
-test("every page of the site loads from file:// with no console errors, no network requests and every figure drawn", { skip }, async () => {
+test("every page of the site loads from file:// with no console errors, no network requests and every figure drawn", { skip: skipFor(skip) }, async () => {
   const shot = path.join(SCREENSHOTS, "book-02-attention.png");
   fs.rmSync(shot, { force: true });
   for (const file of site.pages) {
@@ -37,7 +37,7 @@ test("every page of the site loads from file:// with no console errors, no netwo
   assert.equal(fs.existsSync(shot), screenshotsWanted(), "a page is screenshotted exactly when screenshots were asked for");
 });
 
-test("with TEST_SCREENSHOTS=1, opening a page saves its screenshot in build/screenshots", { skip }, async (t) => {
+test("with TEST_SCREENSHOTS=1, opening a page saves its screenshot in build/screenshots", { skip: skipFor(skip) }, async (t) => {
   const shot = path.join(SCREENSHOTS, "book-index.png");
   fs.rmSync(shot, { force: true });
   const before = process.env.TEST_SCREENSHOTS;
@@ -48,7 +48,7 @@ test("with TEST_SCREENSHOTS=1, opening a page saves its screenshot in build/scre
   assert.ok(fs.statSync(shot).size > 1000, "a PNG was written");
 });
 
-test("the hostile token is shown as text in the site's token table and figure labels, and runs nothing", { skip }, async () => {
+test("the hostile token is shown as text in the site's token table and figure labels, and runs nothing", { skip: skipFor(skip) }, async () => {
   const { page, log } = await open(path.join(site.outDir, "01-softmax.html"));
   assert.equal(await page.locator(".token-table img").count(), 0);
   assert.ok((await page.locator(".token-table").innerText()).includes(HOSTILE));
@@ -58,7 +58,7 @@ test("the hostile token is shown as text in the site's token table and figure la
   await page.close();
 });
 
-test("notebook figure HTML: plotly.js loads once even with an AMD define on the page, and later figures reuse it", { skip }, async () => {
+test("notebook figure HTML: plotly.js loads once even with an AMD define on the page, and later figures reuse it", { skip: skipFor(skip) }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "figure-html-"));
   const figure = probabilityBars(["I love it", HOSTILE], ["NEGATIVE", "POSITIVE"], [[0.1, 0.9], [0.8, 0.2]], { title: "probabilities" });
   // A stand-in for classic Notebook's RequireJS and a CommonJS shim: plotly.js must not register with either.

@@ -6,6 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PYTHON, startJupyterServer } from "../helpers/jupyter-server";
 import { chromiumMissing, launchBrowser, saveScreenshot } from "./browser";
+import { builtDist } from "../helpers/dist";
+import { skipFor } from "../helpers/skip";
 
 // Item 6 of issue 6: the classic Jupyter Notebook UI (Debian's jupyter-notebook), driven cell by cell in Chromium.
 const root = path.resolve(__dirname, "..", "..");
@@ -17,13 +19,12 @@ function whyNotRunnable(): string | undefined {
   if (spawnSync(PYTHON, ["-c", "import notebook, jupyter_client"], { stdio: "ignore" }).status !== 0) {
     return "the classic Notebook is not installed for /usr/bin/python3 (apt-get install jupyter-notebook)";
   }
-  if (!fs.existsSync(path.join(root, "dist", "plot", "index.js"))) return "dist/ is not built (run npm run build)";
   return undefined;
 }
+builtDist();
 const skip = whyNotRunnable();
-if (skip) console.log(`# skipping classic Notebook UI test: ${skip}`);
 
-test("classic Notebook: run all cells from the UI, the figure draws, the token table is inert, no cell shows an error", { skip, timeout: 600_000 }, async () => {
+test("classic Notebook: run all cells from the UI, the figure draws, the token table is inert, no cell shows an error", { skip: skipFor(skip), timeout: 600_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "classic-notebook-"));
   // A copy outside the repo (the UI autosaves), importing the built helper by absolute path.
   const notebookDir = path.join(dir, "notebooks");

@@ -15,9 +15,9 @@ import { modelBanner } from "../../src/model/banner";
 import { demoModel } from "../helpers/demo-model";
 import { chromiumMissing, launchBrowser, saveScreenshot } from "./browser";
 import { writeCourse } from "./fixture";
+import { skipFor } from "../helpers/skip";
 
 const skip = chromiumMissing();
-if (skip) console.log(`# skipping try-it panel tests: ${skip}`);
 
 const TOLERANCE = 1e-5;
 /** The largest |panel − Node| over every logit and score compared so far, reported with the first test. */
@@ -139,7 +139,7 @@ after(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("the panel gives the Node pipeline's ids, logits and scores (1e-5) for what is typed, loads the model once, and stays on the site", { skip }, async (t) => {
+test("the panel gives the Node pipeline's ids, logits and scores (1e-5) for what is typed, loads the model once, and stays on the site", { skip: skipFor(skip) }, async (t) => {
   const site = demoSite;
   assert.deepEqual(site.tryIt.pages, [{ slug: "02-tokenizer", model: path.basename(demoDir) }, { slug: "05-softmax", model: path.basename(demoDir) }]);
   t.diagnostic(`site weight added by the panel: ${JSON.stringify(site.tryIt.weight)} bytes`);
@@ -172,7 +172,7 @@ test("the panel gives the Node pipeline's ids, logits and scores (1e-5) for what
   await page.close();
 });
 
-test("a multi-label model gets one sigmoid per label, with its own label names, as the pipeline does", { skip }, async () => {
+test("a multi-label model gets one sigmoid per label, with its own label names, as the pipeline does", { skip: skipFor(skip) }, async () => {
   // The demo model's weights with a config that says multi-label and names its labels otherwise.
   const model = path.join(dir, "sad-happy-multi");
   fs.mkdirSync(path.join(model, "onnx"), { recursive: true });
@@ -201,7 +201,7 @@ test("a multi-label model gets one sigmoid per label, with its own label names, 
   }
 });
 
-test("opened from file://, the panel says it needs --serve, shows the command, and starts nothing", { skip }, async () => {
+test("opened from file://, the panel says it needs --serve, shows the command, and starts nothing", { skip: skipFor(skip) }, async () => {
   const file = path.join(demoSite.outDir, "02-tokenizer.html");
   const page = await browser!.context.newPage();
   const errors: string[] = [];

@@ -24,6 +24,7 @@ import { missingRequirements } from "./requirements";
 import { cpuOf, ownCpuSeconds, startCpuAccounting, totalCpuSeconds } from "./cpu";
 import { closingLine, formatSeconds, slowestTests, type FileSummary } from "./summary";
 import { schedule, testConcurrency, type Clock, type Concurrency } from "./schedule";
+import { CI } from "../helpers/ci";
 
 const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [--screenshots] [FILE|DIR ...]
        npm run test:unit -- [--verbose] [FILE|DIR ...]
@@ -41,7 +42,6 @@ TEST_CONCURRENCY=N runs exactly N test files at a time (default: the number of c
 and one more each time a core has sat idle for 3 s, up to twice that).`;
 
 const root = projectRoot();
-const ci = process.env.CI === "true" || process.env.CI === "1";
 /** A test file that runs longer than this is stopped and fails: nothing in the suite should come close. */
 const FILE_TIMEOUT_MS = 20 * 60_000;
 const TIMINGS = path.join(root, "build", "test", "timings.json");
@@ -108,10 +108,10 @@ async function main(argv: string[]): Promise<number> {
   const files = selectFiles(positionals, values.unit ? "unit" : values.integration ? "integration" : undefined);
   const groups = { unit: files.filter((f) => groupOf(f) === "unit"), integration: files.filter((f) => groupOf(f) === "integration") };
   const everything = positionals.length === 0 && !values.unit && !values.integration;
-  console.log(`${groups.unit.length} unit and ${groups.integration.length} integration test files${ci ? " (CI=true: skips fail the run)" : ""}`);
+  console.log(`${groups.unit.length} unit and ${groups.integration.length} integration test files${CI ? " (CI=true: skips fail the run)" : ""}`);
 
   const steps: Step[] = [];
-  const missing = ci ? missingRequirements() : [];
+  const missing = CI ? missingRequirements() : [];
   if (missing.length > 0) {
     console.log(`CI=true, and cross-check tools the tests need are missing:\n${missing.map((m) => `  ${m}`).join("\n")}`);
     steps.push({ name: "cross-check tools", seconds: 0, ok: false, detail: `missing: ${missing.join("; ")}` });
@@ -425,7 +425,7 @@ function finish(steps: Step[], summaries: FileSummary[], started: number, ...lat
     ...failedSteps.map((s) => `${s.name} failed`),
     ...unfinished.map((f) => `${f.file} did not finish`),
   ];
-  if (ci && skipped.length > 0) {
+  if (CI && skipped.length > 0) {
     problems.push(`CI=true: ${skipped.length} test(s) skipped instead of running:`);
     for (const s of skipped) problems.push(`  ${s.file}: ${s.name}: ${s.reason}`);
   }

@@ -60,3 +60,11 @@ test("a file on its own that ran no test fails; one whose process failed keeps t
   assert.match(crashed.text, /\(the file itself\)[\s\S]*Cannot find module 'x'/);
   assert.doesNotMatch(crashed.text, /registers no test/);
 });
+
+test("a test node:test credits to a helper module counts for the file that was running (or the file on its own)", async () => {
+  const HELPER = "/project/test/helpers/some-helper.ts";
+  const shard = await report(SHARD, [pass(A, "a1"), pass(B, "b1"), pass(HELPER, "made by a helper"), pass(SHARD, SHARD_END_TEST), end(SHARD)], [A, B]);
+  assert.deepEqual(shard.files.map((f) => [f.file, f.passed]), [["test/a.test.ts", 1], ["test/b.test.ts", 2]]);
+  const single = await report(A, [pass(A, "a1"), fail(HELPER, "made by a helper", new Error("x")), end(A, false)]);
+  assert.deepEqual(single.files.map((f) => [f.file, f.passed, f.failed]), [["test/a.test.ts", 1, 1]]);
+});

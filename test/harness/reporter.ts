@@ -73,6 +73,15 @@ export async function reportProcess(
   const main = state(target);
   let completed: TestEventData["details"] | undefined;
   let shardEnded = false;
+  // node:test credits a test to the file that called test(): one made by a helper module would be credited to the
+  // helper, and lost from the counts. Such a test belongs to the file running at the time.
+  const known = new Set([target, ...(options.members ?? [])]);
+  let running = options.members?.[0] ?? target;
+  const fileOf = (file: string | undefined): string => {
+    if (file === undefined || file === target) return target;
+    if (known.has(file)) return (running = file);
+    return options.members ? running : target;
+  };
   const loadFailures = new Map((options.members ?? []).map((member) => [member + LOAD_FAILURE_SUFFIX, member]));
 
   for await (const event of events) {
@@ -82,10 +91,10 @@ export async function reportProcess(
     switch (type) {
       case "test:stdout":
       case "test:stderr":
-        state(data.file).output.push(data.message ?? "");
+        state(fileOf(data.file)).output.push(data.message ?? "");
         break;
       case "test:diagnostic":
-        if (data.file) state(data.file).output.push(`# ${data.message}\n`);
+        if (data.file) state(fileOf(data.file)).output.push(`# ${data.message}\n`);
         break;
       case "test:complete":
         if (isTarget) completed = data.details;
@@ -103,9 +112,10 @@ export async function reportProcess(
         // A member that threw while loading is reported as that member's failure, not the shard's.
         const failedToLoad = data.nesting === 0 ? loadFailures.get(data.name) : undefined;
         if (failedToLoad) data = { ...data, name: "(the file could not be loaded)" };
-        const file = state(failedToLoad ?? data.file);
+        const owner = failedToLoad ?? fileOf(data.file);
+        const file = state(owner);
         const seconds = (data.details?.duration_ms ?? 0) / 1000;
-        if (data.nesting === 0) topLevelSeconds.set(data.file ?? target, (topLevelSeconds.get(data.file ?? target) ?? 0) + seconds);
+        if (data.nesting === 0) topLevelSeconds.set(owner, (topLevelSeconds.get(owner) ?? 0) + seconds);
         const record: TestRecord = { file: file.file, name: data.name, seconds };
         const indent = "  ".repeat(data.nesting);
         if (data.skip !== undefined && data.skip !== false) {

@@ -1,4 +1,4 @@
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,7 +9,9 @@ import type { Figure } from "../../src/plot";
 import { UNDRAWN_NOTE } from "../../src/plot/html";
 import { figureText } from "../../src/plot/summary";
 import { chromiumMissing, launchBrowser, saveScreenshot } from "../book/browser";
+import { builtDist } from "../helpers/dist";
 import { deadEndpoint } from "../helpers/local-hub";
+import { skipOrFail } from "../helpers/skip";
 import { FrontEndInstallError, prepareFrontEnd, type FrontEnd } from "./frontend";
 import { openNotebook, readCodeCells, runCellByCell, runCommand, waitForCommand, waitInLab, waitUntilAllRan, watchLabPage, type CodeCellView, type PageProblems } from "./notebook-page";
 import { jupyterServerMissing, startLabServer, type LabServer } from "./server";
@@ -17,21 +19,13 @@ import { jupyterServerMissing, startLabServer, type LabServer } from "./server";
 // Issue 19: the workbook in JupyterLab's own notebook (assembled from its npm packages in ./app), served by Debian's
 // jupyter_server, run by the project's tslab, in headless Chromium.
 const root = path.resolve(__dirname, "..", "..");
-const CI = Boolean(process.env.CI) && process.env.CI !== "false";
 const STDOUT = "application/vnd.jupyter.stdout";
 const STDERR = "application/vnd.jupyter.stderr";
 const ERROR = "application/vnd.jupyter.error";
 const PLOTLY = "application/vnd.plotly.v1+json";
 
 function whyNotRunnable(): string | undefined {
-  return chromiumMissing() ?? jupyterServerMissing() ??
-    (fs.existsSync(path.join(root, "dist", "index.js")) ? undefined : "dist/ is not built (run npm run build)");
-}
-
-/** Locally a missing piece skips with its reason; with CI=true it fails, so CI cannot pass without running this. */
-function skipOrFail(t: TestContext, reason: string): void {
-  if (CI) assert.fail(`CI=true, and the JupyterLab test cannot run: ${reason}`);
-  t.skip(reason);
+  return chromiumMissing() ?? jupyterServerMissing();
 }
 
 /** Copies of the notebooks in a scratch root (JupyterLab writes checkpoints beside what it opens), importing the real dist/. */
@@ -94,6 +88,7 @@ function figureCell(cells: CodeCellView[]): CodeCellView {
 }
 
 test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, with Run All and after a restart; figures draw or say why not", { timeout: 900_000 }, async (t) => {
+  builtDist();
   const reason = whyNotRunnable();
   if (reason) return skipOrFail(t, reason);
   let frontEnd: FrontEnd;

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { AutoTokenizer } from "@huggingface/transformers";
 import { COURSE_SENTENCES } from "../../src/course";
-import { DEMO_MODELS } from "../../src/demo-models";
 import { FAMILY_NAMES, inspectModel, quantizedHeadErrorBound, recomputeHead, type HeadFamily } from "../../src/onnx";
 import { demoModel } from "../helpers/demo-model";
 import { maxAbsDiff, numbers } from "./helpers";
@@ -28,11 +27,9 @@ function familyTokenizer(name: string, dir: string): ReturnType<typeof AutoToken
 }
 
 for (const demo of FAMILY_DEMOS) {
-  const registered = DEMO_MODELS.some((m) => m.name === demo.name);
   for (const file of ["model.onnx", "model_quantized.onnx"]) {
     const quantized = file.includes("quantized");
-    const skip = registered ? false : `${demo.name} is not registered in DEMO_MODELS yet`;
-    test(`${demo.name} ${file}: the ${demo.family} head, recomputed to the file's logits`, { skip }, async () => {
+    test(`${demo.name} ${file}: the ${demo.family} head, recomputed to the file's logits`, async () => {
       const dir = demoModel(demo.name);
       const tokenizer = await familyTokenizer(demo.name, dir);
       const batch = tokenizer([...COURSE_SENTENCES], { padding: true, truncation: true });

@@ -11,6 +11,7 @@ import { figureBundle, figureHtml, heatmap, layerLines, probabilityBars, tokenRo
 import { inlinePlotlySource, plotlyBundlePath } from "../../src/plot/plotly-bundle";
 import { PLOTLY_TRACE_TYPES, PLOTLY_VERSION, unsupportedTraceTypes } from "../../src/plot/plotly-traces";
 import { chromiumMissing, launchBrowser, openPage } from "../book/browser";
+import { skipFor } from "../helpers/skip";
 
 /** One figure from each builder the notebooks call, keyed by what it is. */
 function builderFigures(): Record<string, Figure> {
@@ -49,7 +50,7 @@ test("the inlined bundle is a quarter of the full plotly.js: under 1.3 MB", () =
   assert.ok(Buffer.byteLength(inlinePlotlySource()) < 1.3e6, `${Buffer.byteLength(inlinePlotlySource())} bytes`);
 });
 
-test("in Chromium, the bundle registers exactly these trace types and draws a figure of each from file://", { skip: chromiumMissing() ?? false }, async (t) => {
+test("in Chromium, the bundle registers exactly these trace types and draws a figure of each from file://", { skip: skipFor(chromiumMissing()) }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plotly-bundle-"));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const figures = Object.values(builderFigures());

@@ -7,24 +7,24 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { executeNotebook, serializeNotebook, type Notebook } from "../../scripts/runner";
 import { chromiumMissing, launchBrowser, saveScreenshot, watchPage } from "../book/browser";
+import { builtDist } from "../helpers/dist";
+import { skipFor } from "../helpers/skip";
 
 // Executes test/book/show-smoke.ipynb on a real tslab kernel through the workbook runner, then checks what show()
 // and showTokens() put on the wire, and that nbconvert's HTML export of the result draws the figure.
 const root = path.resolve(__dirname, "..", "..");
 const smoke = path.join(root, "test", "book", "show-smoke.ipynb");
-const distMissing = fs.existsSync(path.join(root, "dist", "plot", "index.js")) ? undefined : "dist/ is not built (run npm run build)";
-if (distMissing) console.log(`# skipping kernel display tests: ${distMissing}`);
+builtDist();
 
 let executed: Notebook;
 const outputsOf = (cell: number) => (executed.cells[cell] as { outputs: Record<string, any>[] }).outputs;
 const joined = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value));
 
 before(async () => {
-  if (distMissing) return;
   executed = (await executeNotebook(smoke, { timeout: 120 })).notebook;
 });
 
-test("show() in a tslab kernel emits exactly one display_data with plotly JSON, HTML and text", { skip: distMissing }, () => {
+test("show() in a tslab kernel emits exactly one display_data with plotly JSON, HTML and text", () => {
   const outputs = outputsOf(2);
   assert.equal(outputs.length, 1, `one output, got ${JSON.stringify(outputs.map((o) => o.output_type))}`);
   const [output] = outputs;
@@ -35,7 +35,7 @@ test("show() in a tslab kernel emits exactly one display_data with plotly JSON, 
   assert.match(joined(output.data["text/plain"]), /NEGATIVE +POSITIVE/);
 });
 
-test("showTokens() emits one display_data whose HTML escapes the hostile token", { skip: distMissing }, () => {
+test("showTokens() emits one display_data whose HTML escapes the hostile token", () => {
   const outputs = outputsOf(3);
   assert.equal(outputs.length, 1);
   const html = joined(outputs[0].data["text/html"]);
@@ -44,14 +44,13 @@ test("showTokens() emits one display_data whose HTML escapes the hostile token",
   assert.ok(joined(outputs[0].data["text/plain"]).includes("<img src=x onerror=alert(1)>"));
 });
 
-const nbconvertMissing = distMissing ?? chromiumMissing() ??
+const nbconvertMissing = chromiumMissing() ??
   (spawnSync("/usr/bin/python3", ["-c", "import nbconvert"], { stdio: "ignore" }).status === 0 ? undefined : "nbconvert is not installed for /usr/bin/python3 (apt-get install jupyter-nbconvert)");
-if (nbconvertMissing) console.log(`# skipping nbconvert HTML check: ${nbconvertMissing}`);
 
 let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
 after(async () => { await browser?.close(); });
 
-test("nbconvert's HTML export of the executed notebook draws the figure and keeps the token inert", { skip: nbconvertMissing }, async () => {
+test("nbconvert's HTML export of the executed notebook draws the figure and keeps the token inert", { skip: skipFor(nbconvertMissing) }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nbconvert-"));
   const input = path.join(dir, "show-smoke.ipynb");
   fs.writeFileSync(input, serializeNotebook(executed));

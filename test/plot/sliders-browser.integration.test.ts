@@ -11,10 +11,9 @@ import { makeTensor } from "../../src/tensor/types";
 import { figureHtml, headView, logistic, sigmoidSlider } from "../../src/plot";
 import { plotlyBundlePath } from "../../src/plot/plotly-bundle";
 import { chromiumMissing, launchBrowser, watchPage } from "../book/browser";
+import { skipFor } from "../helpers/skip";
 
 const skip = chromiumMissing();
-if (skip && process.env.CI === "true") throw new Error(`CI=true but the browser tests cannot run: ${skip}`);
-if (skip) console.log(`skipping the slider browser tests: ${skip}`);
 
 const ds = [-4, 0, 2.5];
 const ts = [0.5, 1, 2];
@@ -60,7 +59,7 @@ const state = (page: Page) => page.evaluate(() => {
   };
 });
 
-test("σ(d/T) sliders: temperature frames switch the curve, difference frames move the point, each keeps the other's choice", { skip }, async () => {
+test("σ(d/T) sliders: temperature frames switch the curve, difference frames move the point, each keeps the other's choice", { skip: skipFor(skip) }, async () => {
   const { page, errors } = await open(figureHtml(sigmoidSlider({ differences: ds, temperatures: ts, marks: [{ label: "a sentence", difference: 1 }] }), { id: "fig" }));
   let now = await state(page);
   assert.deepEqual(now.visible, [false, false, false, true, true, true, false, false, false], "starts at T = 1");
@@ -79,7 +78,7 @@ test("σ(d/T) sliders: temperature frames switch the curve, difference frames mo
   await page.close();
 });
 
-test("head view: each slider step draws that head's matrix and names it in the title", { skip }, async () => {
+test("head view: each slider step draws that head's matrix and names it in the title", { skip: skipFor(skip) }, async () => {
   const blocks = [0, 1].map((b) => makeTensor("float32", Float32Array.from({ length: 2 * 2 * 3 * 3 }, (_, k) => (b * 36 + k) / 100), [2, 2, 3, 3]));
   const fig = headView(blocks, ["[CLS]", "hi", "[SEP]"], { sentence: 1 });
   const { page, errors } = await open(figureHtml(fig, { id: "heads" }));

@@ -17,6 +17,7 @@ import {
   tableBundle, tokenRows, tokenTable, tokenTableHtml, tokenTableText, type Figure,
 } from "../../src/plot";
 import { createMarkdown } from "../../scripts/book/markdown";
+import { skipFor } from "../helpers/skip";
 
 /** Text a learner could type or a tokenizer could produce; each would open a dialog if it ever ran. */
 const HOSTILE: readonly string[] = [
@@ -252,7 +253,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync"];
 const noBrowser = fs.existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-if (noBrowser) console.log(`# skipping the hostile-text browser tests: ${noBrowser}`);
 
 let context: BrowserContext | undefined;
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), "hostile-chromium-"));
@@ -318,7 +318,7 @@ async function inspectPage(file: string): Promise<PageReport> {
   }
 }
 
-test("in Chromium, a notebook-output page with every hostile figure, token table and table runs nothing", { skip: noBrowser ?? false }, async () => {
+test("in Chromium, a notebook-output page with every hostile figure, token table and table runs nothing", { skip: skipFor(noBrowser) }, async () => {
   const [first, ...rest] = Object.values(FIGURES);
   const body = [figureHtml(first, { includePlotly: true }), ...rest.map((figure) => figureHtml(figure)), tokenHtml, table.html].join("\n");
   const file = path.join(scratch, "outputs.html");
@@ -329,7 +329,7 @@ test("in Chromium, a notebook-output page with every hostile figure, token table
   for (const text of HOSTILE) assert.ok(report.text.includes(text.replace(/\s+/g, " ").trim()) || report.text.includes(text), `shown as text: ${JSON.stringify(text)}`);
 });
 
-test("in Chromium, control: the same text pasted unescaped opens a dialog and is reported", { skip: noBrowser ?? false }, async () => {
+test("in Chromium, control: the same text pasted unescaped opens a dialog and is reported", { skip: skipFor(noBrowser) }, async () => {
   const file = path.join(scratch, "control.html");
   fs.writeFileSync(file, `<!doctype html><html><head><meta charset="utf-8"></head><body>${HOSTILE[1]}<a href="${HOSTILE[6]}" id="x">x</a></body></html>`);
   const report = await inspectPage(file);
@@ -337,7 +337,7 @@ test("in Chromium, control: the same text pasted unescaped opens a dialog and is
   assert.deepEqual(report.liveElements, ["IMG onerror", `A href=${HOSTILE[6].replace(/ /g, "")}`]);
 });
 
-test("in Chromium, every page of the hostile course site runs nothing", { skip: noBrowser ?? false }, async () => {
+test("in Chromium, every page of the hostile course site runs nothing", { skip: skipFor(noBrowser) }, async () => {
   for (const page of site.pages) {
     const report = await inspectPage(path.join(site.outDir, page));
     assert.deepEqual({ dialogs: report.dialogs, pageErrors: report.pageErrors, liveElements: report.liveElements }, { dialogs: [], pageErrors: [], liveElements: [] }, page);
@@ -466,7 +466,7 @@ test("notebook file names are URL-encoded in links: every link of the site leads
   assert.ok(links >= 2 * URL_SLUGS.length, `${links} links checked`);
 });
 
-test("in Chromium, the raw-output pages run nothing and show the prose after an unterminated comment", { skip: noBrowser ?? false }, async () => {
+test("in Chromium, the raw-output pages run nothing and show the prose after an unterminated comment", { skip: skipFor(noBrowser) }, async () => {
   for (const page of rawSite.pages) {
     const report = await inspectPage(path.join(rawSite.outDir, page));
     assert.deepEqual({ dialogs: report.dialogs, pageErrors: report.pageErrors, liveElements: report.liveElements }, { dialogs: [], pageErrors: [], liveElements: [] }, page);

@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { MARKER } from "../../scripts/output-dir";
 import { runCli } from "../../scripts/runner/cli";
 import { captureStream, commandLine, kernelProcessesIn, processesIn, ROOT, tempDir, waitFor } from "../runner/helpers";
+import { skipOrFail } from "../helpers/skip";
 
 const CLI = join(ROOT, "scripts", "runner", "main.ts");
 
@@ -170,8 +171,7 @@ test("runner faults: SIGKILL of the kernel mid-cell, then a full disk, in one ru
 
   await t.test("a full disk is a clear error naming the notebook and ENOSPC; the notebook that fitted is whole, no temp file is left", async (t) => {
     if (refused) {
-      console.log(`# skipping the full-disk test: ${refused}`);
-      return t.skip(refused);
+      return skipOrFail(t, refused);
     }
     assert.equal(code, 1, stderr);
     assert.match(stderr, new RegExp(`large\\.ipynb failed: output directory ${out}: cannot write large\\.ipynb \\(ENOSPC: no space left on device`));

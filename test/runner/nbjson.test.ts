@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { serializeNotebook, splitLinesKeepEnds } from "../../scripts/runner/nbjson";
 import { parseNotebook } from "../../scripts/runner/notebook";
 import { hasPythonModule, PYTHON, TEST_NOTEBOOKS } from "./helpers";
+import { skipOrFail } from "../helpers/skip";
 
 test("lines keep their endings and every Python line boundary splits", () => {
   assert.deepEqual(splitLinesKeepEnds("a\nb\r\nc\rd"), ["a\n", "b\r\n", "c\r", "d"]);
@@ -16,7 +17,7 @@ test("lines keep their endings and every Python line boundary splits", () => {
 });
 
 test("splitting matches Python's str.splitlines(True) on random text", (t) => {
-  if (!hasPythonModule("json")) return t.skip(`${PYTHON} not found`);
+  if (!hasPythonModule("json")) return skipOrFail(t, `${PYTHON} not found (apt-get install python3)`);
   const alphabet = ["a", "é", "😀", "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\t", "\0"];
   const samples = fc.sample(fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }).map((chars) => chars.join("")), 300);
   const python = spawnSync(PYTHON, ["-c", "import json,sys; print(json.dumps([s.splitlines(True) for s in json.load(sys.stdin)]))"], {

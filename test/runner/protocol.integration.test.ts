@@ -26,6 +26,7 @@ import { readNotebook, type CodeCell, type Output } from "../../scripts/runner/n
 import { runOnOneKernel, type OneKernelOptions } from "../helpers/one-kernel";
 import { comparable, nbformatProblems, processesIn, tempDir, testNotebook } from "./helpers";
 import { nbclientUnavailable, runNbclient } from "./nbclient";
+import { skipFor } from "../helpers/skip";
 
 let result: ExecuteResult;
 const sourceBefore = readFileSync(testNotebook("outputs.ipynb"), "utf8");
@@ -276,7 +277,7 @@ const runnerRuns: Record<string, () => { result?: ExecuteResult; error?: Error }
   "process-exit.ipynb": () => outcomes.get("strict/process-exit")!,
 };
 
-test("protocol test notebooks: the runner writes what nbclient writes", { skip: nbclientUnavailable() ?? false }, async (t) => {
+test("protocol test notebooks: the runner writes what nbclient writes", { skip: skipFor(nbclientUnavailable()) }, async (t) => {
   const dir = tempDir(t, "runner-parity-");
   const reference = await runNbclient(
     cases.map((c) => ({

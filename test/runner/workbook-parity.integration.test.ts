@@ -1,3 +1,4 @@
+import { test } from "node:test";
 /**
  * The course's own notebooks through nbclient and through the runner give the same executed notebooks, byte for
  * byte in every output. The workbook is executed once, by the runner (the shared run, test/helpers/workbook.ts,
@@ -8,17 +9,17 @@
  * by its keys, as the replaying kernel's headers carry new dates. That nbclient and the runner also agree on a live
  * tslab, protocol cases included, is checked by protocol.integration.test.ts.
  */
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { nbclientUnavailable, runNbclient, type ExtraKernel, type NbclientJob } from "./nbclient";
 import { comparable, ROOT, tempDir } from "./helpers";
 import { executedWorkbook, workbookNames, type ExecutedNotebook } from "../helpers/workbook";
+import { skipFor } from "../helpers/skip";
 
 const notebooksDir = join(ROOT, "notebooks");
 const names = workbookNames();
-const skip = names.length === 0 ? "notebooks/ has no notebooks yet" : nbclientUnavailable();
+const skip = nbclientUnavailable();
 
 /** A kernelspec that replays one notebook's transcript. */
 function replayKernel(name: string, transcript: string): ExtraKernel {
@@ -34,7 +35,7 @@ function transcriptOf(run: ExecutedNotebook): string {
   return run.transcript;
 }
 
-test("the workbook: nbclient, given the kernel messages of the shared run, writes the runner's notebooks", { skip: skip ?? false }, async (t) => {
+test("the workbook: nbclient, given the kernel messages of the shared run, writes the runner's notebooks", { skip: skipFor(skip) }, async (t) => {
   const workbook = await executedWorkbook();
   assert.deepEqual(workbook.notebooks.map((n) => n.name), names, "the shared run executed every notebook");
   const out = tempDir(t, "runner-workbook-");
@@ -51,7 +52,7 @@ test("the workbook: nbclient, given the kernel messages of the shared run, write
   }
 });
 
-test("the replaying kernel answers only the recorded requests: a changed cell, or a request nbclient sends with other options, fails naming what differs", { skip: skip ?? false }, async (t) => {
+test("the replaying kernel answers only the recorded requests: a changed cell, or a request nbclient sends with other options, fails naming what differs", { skip: skipFor(skip) }, async (t) => {
   const workbook = await executedWorkbook();
   const run = workbook.notebooks[0];
   const out = tempDir(t, "runner-replay-");

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { jupyterDataPath, jupyterPathExport, openInstructions } from "../../scripts/kernel/jupyter-env";
 import { findJupyterPython, JupyterMissingError, registerKernel } from "../../scripts/kernel/register";
+import { skipOrFail } from "../helpers/skip";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -37,13 +38,13 @@ before(() => {
 });
 
 test("npm run kernel registers a kernelspec named tslab that runs this project's own tslab launcher", (t) => {
-  if (missing) return t.skip(missing);
+  if (missing) return skipOrFail(t, missing);
   assert.equal(registered.kernelJson, path.join(prefix, "share", "jupyter", "kernels", "tslab", "kernel.json"));
   assert.deepEqual(registered.argv, [process.execPath, path.join(root, "scripts", "kernel", "tslab-kernel.cjs"), "kernel", "--config-path", "{connection_file}"]);
 });
 
 test("a --prefix kernel is found by Jupyter exactly when the printed JUPYTER_PATH line is in effect", (t) => {
-  if (missing) return t.skip(missing);
+  if (missing) return skipOrFail(t, missing);
   const env = { ...process.env };
   delete env.JUPYTER_PATH;
   const line = jupyterPathExport(prefix, jupyterDataPath(python!, env));
@@ -57,7 +58,7 @@ test("a --prefix kernel is found by Jupyter exactly when the printed JUPYTER_PAT
 });
 
 test("registering leaves no second kernel: tslab's jslab is removed, and a jslab that was there before is kept unchanged", (t) => {
-  if (missing) return t.skip(missing);
+  if (missing) return skipOrFail(t, missing);
   assert.deepEqual(fs.readdirSync(path.join(prefix, "share", "jupyter", "kernels")), ["tslab"]);
   // Someone else's jslab (say, a global tslab's) survives a second registration byte for byte: tried on a copy.
   const again = fs.mkdtempSync(path.join(os.tmpdir(), "kernelspec-"));

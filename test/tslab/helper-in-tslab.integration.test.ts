@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { findJupyterPython, registerKernel } from "../../scripts/kernel/register";
+import { skipOrFail } from "../helpers/skip";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -24,12 +25,10 @@ test("the built helper imports, type-checks and runs under the real tslab kernel
   try {
     python = findJupyterPython(["/usr/bin/python3", "python3"]);
   } catch {
-    t.skip("no Python with Jupyter here: install jupyter-nbconvert and python3-nbclient (apt) to run this check");
-    return;
+    return skipOrFail(t, "no Python with Jupyter here: install jupyter-nbconvert and python3-nbclient (apt) to run this check");
   }
   if (spawnSync(python, ["-c", "import nbclient, nbformat"]).status !== 0) {
-    t.skip(`${python} lacks nbclient/nbformat: apt-get install python3-nbclient to run this check`);
-    return;
+    return skipOrFail(t, `${python} lacks nbclient/nbformat: apt-get install python3-nbclient to run this check`);
   }
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "kernelspec-"));
   const notebook = path.join(root, "notebooks", `.helper-check-${process.pid}.ipynb`);

@@ -13,6 +13,7 @@ import { PLOTLY_MIME } from "../../src/plot";
 import { projectRoot } from "../../src/model";
 import { chromiumMissing, launchBrowser, openPage } from "../book/browser";
 import { executedNotebook, executedWorkbook, workbookNames, type ExecutedWorkbook } from "../helpers/workbook";
+import { skipFor } from "../helpers/skip";
 
 const notebooksDir = path.join(projectRoot(), "notebooks");
 const names = workbookNames();
@@ -231,7 +232,7 @@ test("each executed copy stays under 1.5 MB: plotly.js is the workbook's partial
   }
 });
 
-test("the course site built from these executed copies opens from file:// in Chromium, every figure drawn", { skip: chromiumMissing() ?? false }, async (t) => {
+test("the course site built from these executed copies opens from file:// in Chromium, every figure drawn", { skip: skipFor(chromiumMissing()) }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-site-"));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const executed = path.join(dir, "executed");
