@@ -30,3 +30,28 @@ export function groupOf(file: string): Group {
   const inWorkbookFolder = parts.length >= 3 && parts[0] === "test" && parts[1] === "workbook";
   return file.endsWith(".integration.test.ts") || inWorkbookFolder ? "integration" : "unit";
 }
+
+/**
+ * The test files to run (relative paths): all, or those named (files, or folders holding them), optionally one group only. A path is
+ * read from `typedIn`, where the command was typed, or else from the project root (`npm test -- test/runner` works
+ * from any folder of the project).
+ */
+export function selectTestFiles(root: string, wanted: string[], typedIn: string, group: Group | undefined): string[] {
+  const all = findTestFiles(root);
+  const inGroup = (file: string) => group === undefined || groupOf(file) === group;
+  if (wanted.length === 0) return all.filter(inGroup);
+  const chosen: string[] = [];
+  for (const item of wanted) {
+    const under = (relative: string) => all.filter((file) => file === relative || file.startsWith(`${relative}${path.sep}`));
+    const fromTyped = under(path.relative(root, path.resolve(typedIn, item)));
+    const matches = fromTyped.length > 0 ? fromTyped : under(path.relative(root, path.resolve(root, item)));
+    if (matches.length === 0) throw new Error(`${item}: no test file (*.test.ts) is, or is under, this path`);
+    const kept = matches.filter(inGroup);
+    if (kept.length === 0) {
+      const other = group === "unit" ? "integration" : "unit";
+      throw new Error(`${item}: only ${other} test files are there, and --${group} leaves those out; run them with \`npm test -- ${item}\``);
+    }
+    chosen.push(...kept.filter((m) => !chosen.includes(m)));
+  }
+  return chosen;
+}

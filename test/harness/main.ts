@@ -15,9 +15,10 @@ import * as path from "node:path";
 import { run } from "node:test";
 import { parseArgs } from "node:util";
 import { killAllKernels } from "../../scripts/runner/kernel-process";
+import { commandDir } from "../../src/model/command-dir";
 import { projectRoot } from "../../src/model/paths";
 import { allDemoModels } from "../helpers/demo-model";
-import { findTestFiles, groupOf, type Group } from "./files";
+import { groupOf, selectTestFiles, type Group } from "./files";
 import { markDone, upToDate } from "./freshness";
 import { LOAD_FAILURE_SUFFIX, reportProcess, SHARD_END_TEST } from "./reporter";
 import { missingRequirements } from "./requirements";
@@ -32,7 +33,7 @@ const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [--screen
   (nothing)       everything: build, type check, the workbook executed once, unit and integration tests
   --unit          unit tests only (no build, no type check, no workbook): the edit–test loop
   --integration   integration tests only (*.integration.test.ts)
-  FILE|DIR        only these test files (or the test files under these folders)
+  FILE|DIR        only these test files, or those under these folders (from where you are, or the project root)
   -v, --verbose   list every test and show every file's output (also TEST_VERBOSE=1)
   --screenshots   browser tests save what they saw in build/screenshots/ (also TEST_SCREENSHOTS=1)
   -h, --help      show this help
@@ -95,6 +96,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (values.unit && values.integration) throw new Error("--unit and --integration together: give one of them, or neither to run both groups");
+  // npm runs scripts from the project root; paths are read from where the command was typed (INIT_CWD).
+  const typedIn = commandDir(process.env, process.cwd());
   const verbose = values.verbose === true || process.env.TEST_VERBOSE === "1";
   // Read by the browser tests (test/book/browser.ts); every test process inherits it.
   if (values.screenshots) process.env.TEST_SCREENSHOTS = "1";
@@ -105,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
   process.env.WORKBOOK_MODEL = "offline";
   startCpuAccounting(path.join(root, "build", "test", `cpu-${process.pid}`));
 
-  const files = selectFiles(positionals, values.unit ? "unit" : values.integration ? "integration" : undefined);
+  const files = selectTestFiles(root, positionals, typedIn, values.unit ? "unit" : values.integration ? "integration" : undefined);
   const groups = { unit: files.filter((f) => groupOf(f) === "unit"), integration: files.filter((f) => groupOf(f) === "integration") };
   const everything = positionals.length === 0 && !values.unit && !values.integration;
   console.log(`${groups.unit.length} unit and ${groups.integration.length} integration test files${CI ? " (CI=true: skips fail the run)" : ""}`);
@@ -127,7 +131,10 @@ async function main(argv: string[]): Promise<number> {
     printStep(build);
     if (!build.ok) return finish(steps, [], started, await typecheck);
   } else if (groups.integration.length > 0 && !upToDate(root, BUILD.stamp, BUILD.inputs, BUILD.outputs)) {
-    const build = await tscStep({ ...BUILD, name: "build (src/ changed since dist/ was built)" });
+    const why = !fs.existsSync(path.join(root, BUILD.stamp))
+      ? "npm test has not built dist/ here before"
+      : (BUILD.outputs ?? []).some((output) => !fs.existsSync(path.join(root, output))) ? "dist/ is missing" : "src/ changed since dist/ was built";
+    const build = await tscStep({ ...BUILD, name: `build (${why})` });
     steps.push(build);
     printStep(build);
     if (!build.ok) return finish(steps, [], started);
@@ -146,21 +153,6 @@ async function main(argv: string[]): Promise<number> {
   return finish(steps, summaries, started, ...late);
 }
 
-/** Test files to run: all, or those named (files, or folders holding them), optionally one group only. */
-function selectFiles(wanted: string[], group: Group | undefined): string[] {
-  const all = findTestFiles(root);
-  let chosen = all;
-  if (wanted.length > 0) {
-    chosen = [];
-    for (const item of wanted) {
-      const relative = path.relative(root, path.resolve(item));
-      const matches = all.filter((file) => file === relative || file.startsWith(`${relative}${path.sep}`));
-      if (matches.length === 0) throw new Error(`${item}: no test file (*.test.ts) is, or is under, this path`);
-      chosen.push(...matches.filter((m) => !chosen.includes(m)));
-    }
-  }
-  return group ? chosen.filter((file) => groupOf(file) === group) : chosen;
-}
 
 /** One test process to start: an integration file, or a shard of unit files loaded one after another. */
 interface Job {

@@ -1,0 +1,27 @@
+// Which files `npm test -- …` and `npm run test:unit -- …` run, on this project's own test tree.
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { test } from "node:test";
+import { projectRoot } from "../../src/model/paths";
+import { selectTestFiles } from "./files";
+
+const root = projectRoot();
+
+test("a path is read from the folder the command was typed in, or else from the project root", () => {
+  const fromSubfolder = selectTestFiles(root, ["lists.test.ts"], path.join(root, "test", "tensor"), undefined);
+  assert.deepEqual(fromSubfolder, [path.join("test", "tensor", "lists.test.ts")]);
+  const rootRelative = selectTestFiles(root, ["test/tensor/lists.test.ts"], path.join(root, "test", "tensor"), undefined);
+  assert.deepEqual(rootRelative, fromSubfolder);
+  assert.throws(() => selectTestFiles(root, ["no-such.test.ts"], root, undefined), /no-such\.test\.ts: no test file \(\*\.test\.ts\) is, or is under, this path/);
+});
+
+test("a group filter that leaves a named path with nothing to run is an error saying how to run it", () => {
+  assert.throws(
+    () => selectTestFiles(root, ["test/runner/protocol.integration.test.ts"], root, "unit"),
+    /only integration test files are there, and --unit leaves those out; run them with `npm test -- test\/runner\/protocol\.integration\.test\.ts`/,
+  );
+  assert.throws(() => selectTestFiles(root, ["test/harness"], root, "integration"), /only unit test files are there, and --integration leaves those out/);
+  // A folder with both keeps the group asked for.
+  const units = selectTestFiles(root, ["test/runner"], root, "unit");
+  assert.ok(units.length > 0 && units.every((file) => !file.endsWith(".integration.test.ts")), units.join(", "));
+});
