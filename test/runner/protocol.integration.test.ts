@@ -10,8 +10,8 @@
  * process.exit(3), two wedged timers killed after the interrupt), so each of those ends a kernel's sequence. The
  * notebooks declare nothing the others use; the notebooks whose executed copies are compared with nbclient's (a fresh
  * kernel each) run first on their kernel, or depend on nothing before them (process-exit); outputs.ipynb, whose last
- * cell prints from a timer a second after the cell ended, is followed only by a notebook whose outputs no test reads
- * (tslab gives such late output to whichever request runs then).
+ * cell prints from a timer after the cell ended, is followed only by a notebook whose outputs no test reads (tslab
+ * gives such late output to whichever request runs then).
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -156,6 +156,8 @@ test("a megabyte of output arrives whole", () => {
   assert.match(big.text, /^x+\n$/);
 });
 
+// No load can let the print in before idle: the cell has no top-level await, so tslab runs it and publishes idle
+// without returning to the event loop, and the timer runs only after that (the cell's comment).
 test("output printed after the cell went idle is lost, as with nbclient", () => {
   assert.deepEqual(texts(cell("late").outputs), ["stdout:timer scheduled\n"]);
 });
