@@ -75,13 +75,23 @@ export async function saveScreenshot(target: Page | Locator, name: string, optio
   else await target.screenshot({ path: file });
 }
 
-/** Opens a file in a fresh tab, waits until every figure has drawn (or 15 s), screenshots it if asked to; returns what the page reported. */
+/**
+ * How long a page may take to load and draw all its figures. A course page draws in a second or two, but on a busy
+ * machine Chromium's renderer gets little CPU; the bound only matters when a figure never draws, so it is generous.
+ */
+export const PAGE_TIMEOUT_MS = 120_000;
+
+/** Opens a file in a fresh tab, waits until every figure has drawn, screenshots it if asked to; returns what the page reported. */
 export async function openPage(context: BrowserContext, file: string, screenshot?: string) {
   const page = await context.newPage();
   const log = await watchPage(page);
-  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load", timeout: PAGE_TIMEOUT_MS });
   const figures = await page.locator(".figure, .btp-figure").count();
-  await page.waitForFunction((n) => document.querySelectorAll(".main-svg").length >= n && document.querySelectorAll(".js-plotly-plot").length >= n, figures, { timeout: 15_000 });
+  await page.waitForFunction(
+    (n) => document.querySelectorAll(".main-svg").length >= n && document.querySelectorAll(".js-plotly-plot").length >= n,
+    figures,
+    { timeout: PAGE_TIMEOUT_MS },
+  );
   const drawn = await page.locator(".js-plotly-plot").count();
   if (screenshot) await saveScreenshot(page, screenshot, { fullPage: true });
   return { page, log, figures, drawn };
