@@ -13,14 +13,21 @@ const skip = chromiumMissing();
 
 let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
 let site: SiteResult;
+let siteDir: string | undefined;
 
 before(async () => {
   if (skip) return;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-browser-"));
-  site = await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), path.join(dir, "book"));
+  siteDir = fs.mkdtempSync(path.join(os.tmpdir(), "book-browser-"));
+  site = await buildSite(writeCourse(path.join(siteDir, "executed"), cleanCourse()), path.join(siteDir, "book"));
   browser = await launchBrowser();
 });
-after(async () => { await browser?.close(); });
+after(async () => {
+  try {
+    await browser?.close();
+  } finally {
+    if (siteDir) fs.rmSync(siteDir, { recursive: true, force: true });
+  }
+});
 
 /** Opens a file of the test site in a fresh tab (see openPage). */
 const open = (file: string, screenshot?: string) => openPage(browser!.context, file, screenshot);
@@ -58,8 +65,9 @@ test("the hostile token is shown as text in the site's token table and figure la
   await page.close();
 });
 
-test("notebook figure HTML: plotly.js loads once even with an AMD define on the page, and later figures reuse it", { skip: skipFor(skip) }, async () => {
+test("notebook figure HTML: plotly.js loads once even with an AMD define on the page, and later figures reuse it", { skip: skipFor(skip) }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "figure-html-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const figure = probabilityBars(["I love it", HOSTILE], ["NEGATIVE", "POSITIVE"], [[0.1, 0.9], [0.8, 0.2]], { title: "probabilities" });
   // A stand-in for classic Notebook's RequireJS and a CommonJS shim: plotly.js must not register with either.
   const page = `<!doctype html><html><head><meta charset="utf-8"><script>

@@ -24,20 +24,30 @@ export interface PageLog {
   networkRequests: string[];
 }
 
-/** A browser with a fresh profile; `close` removes the profile. */
+/** A browser with a fresh profile; `close` removes the profile even if closing fails, and a failed launch leaves none. */
 export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "book-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1100, height: 900 },
-  });
+  const removeProfile = () => fs.rmSync(profile, { recursive: true, force: true });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1100, height: 900 },
+    });
+  } catch (error) {
+    removeProfile();
+    throw error;
+  }
   return {
     context,
     close: async () => {
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
+      try {
+        await context.close();
+      } finally {
+        removeProfile();
+      }
     },
   };
 }
