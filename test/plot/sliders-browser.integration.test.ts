@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { makeTensor } from "../../src/tensor/types";
 import { figureHtml, headView, logistic, sigmoidSlider } from "../../src/plot";
 import { plotlyBundlePath } from "../../src/plot/plotly-bundle";
-import { chromiumMissing, launchBrowser, watchPage } from "../book/browser";
+import { chromiumMissing, launchBrowser, PAGE_TIMEOUT_MS, watchPage } from "../book/browser";
 import { skipFor } from "../helpers/skip";
 
 const skip = chromiumMissing();
@@ -34,8 +34,8 @@ async function open(html: string): Promise<{ page: Page; errors: string[] }> {
   fs.writeFileSync(file, `<!doctype html><html><head><meta charset="utf-8"></head><body><script src="${pathToFileURL(plotlyBundlePath()).href}"></script>${html}</body></html>`);
   const page = await browser!.context.newPage();
   const log = await watchPage(page);
-  await page.goto(pathToFileURL(file).href, { timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelector(".js-plotly-plot .main-svg") !== null, undefined, { timeout: 15_000 });
+  await page.goto(pathToFileURL(file).href, { timeout: PAGE_TIMEOUT_MS });
+  await page.waitForFunction(() => document.querySelector(".js-plotly-plot .main-svg") !== null, undefined, { timeout: PAGE_TIMEOUT_MS });
   return { page, errors: [...log.consoleErrors, ...log.pageErrors, ...log.networkRequests] };
 }
 

@@ -254,6 +254,9 @@ const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", 
   "--disable-component-update", "--disable-sync"];
 const noBrowser = fs.existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 
+/** How long a page may take to load and draw its figures: seconds normally, far more on a loaded machine. */
+const PAGE_TIMEOUT_MS = 120_000;
+
 let context: BrowserContext | undefined;
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), "hostile-chromium-"));
 before(async () => {
@@ -284,9 +287,9 @@ async function inspectPage(file: string): Promise<PageReport> {
   page.on("pageerror", (error) => report.pageErrors.push(error.message));
   await page.route(/^(https?|wss?|ftp):/, (route) => route.abort());
   try {
-    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load", timeout: PAGE_TIMEOUT_MS });
     const figures = await page.locator(".figure, .btp-figure").count();
-    await page.waitForFunction((n) => document.querySelectorAll(".js-plotly-plot .main-svg").length >= n, figures, { timeout: 20_000 });
+    await page.waitForFunction((n) => document.querySelectorAll(".js-plotly-plot .main-svg").length >= n, figures, { timeout: PAGE_TIMEOUT_MS });
     // Hover labels render the hover templates with the sentences and tokens in them.
     await page.evaluate(() => {
       const plotly = (window as unknown as { Plotly: { Fx: { hover: (el: Element, points: object[]) => void } } }).Plotly;
