@@ -23,6 +23,12 @@ const STDOUT = "application/vnd.jupyter.stdout";
 const STDERR = "application/vnd.jupyter.stderr";
 const ERROR = "application/vnd.jupyter.error";
 const PLOTLY = "application/vnd.plotly.v1+json";
+/**
+ * How long a figure may take to appear once its cells have run or its notebook has opened. It draws in a second or
+ * two, but JupyterLab's page and the plot share a busy machine's CPU with the server and the kernel; the bound only
+ * matters when nothing ever draws, so it is generous.
+ */
+const FIGURE_TIMEOUT_MS = 120_000;
 
 function whyNotRunnable(): string | undefined {
   return chromiumMissing() ?? jupyterServerMissing();
@@ -183,7 +189,7 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
       await openNotebook(page, lab.pageUrl("notebooks/05-softmax.ipynb"), { kernel: true });
       await runCommand(page, "notebook:run-all-cells");
       await waitUntilAllRan(page);
-      await page.waitForSelector(".jp-OutputArea-output[data-mime-type='text/html'] .btp-figure .main-svg", { timeout: 20_000 });
+      await page.waitForSelector(".jp-OutputArea-output[data-mime-type='text/html'] .btp-figure .main-svg", { timeout: FIGURE_TIMEOUT_MS });
       await page.locator(".btp-figure").first().scrollIntoViewIfNeeded();
       await screenshot(page, "05-trusted-html");
       const cells = await readCodeCells(page);
@@ -209,7 +215,7 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
       const page = await newPage();
       await openNotebook(page, lab.pageUrl(downloaded, { kernel: false }), { kernel: false });
       assert.match(lab.log(), new RegExp(`Notebook ${downloaded} is not trusted`), "jupyter_server found no signature for it");
-      await page.waitForSelector(".jp-OutputArea-output[data-mime-type='text/html'] .btp-figure-fallback", { timeout: 20_000 });
+      await page.waitForSelector(".jp-OutputArea-output[data-mime-type='text/html'] .btp-figure-fallback", { timeout: FIGURE_TIMEOUT_MS });
       await page.locator(".btp-figure").first().scrollIntoViewIfNeeded();
       await screenshot(page, "05-untrusted-html");
       const cells = await readCodeCells(page);
@@ -229,13 +235,13 @@ test("JupyterLab (from npm, on jupyter_server): the workbook runs cell by cell, 
       const page = await newPage();
       await openNotebook(page, lab.pageUrl(downloaded, { plotly: true }), { kernel: true });
       assert.deepEqual(await page.evaluate(() => window.jlab!.extensionMimeTypes), [PLOTLY]);
-      await page.waitForSelector(".jp-RenderedPlotly .main-svg", { timeout: 30_000 });
+      await page.waitForSelector(".jp-RenderedPlotly .main-svg", { timeout: FIGURE_TIMEOUT_MS });
       const before = await readCodeCells(page);
       assert.ok(before.every((c) => !c.trusted));
       assert.deepEqual(figureCell(before).outputs.map((o) => o.mime), [PLOTLY], "the Plotly renderer (rank 0) wins over the HTML");
       await runCommand(page, "notebook:run-all-cells");
       await waitUntilAllRan(page);
-      await page.waitForSelector(".jp-RenderedPlotly .main-svg", { timeout: 30_000 });
+      await page.waitForSelector(".jp-RenderedPlotly .main-svg", { timeout: FIGURE_TIMEOUT_MS });
       await page.locator(".jp-RenderedPlotly").first().scrollIntoViewIfNeeded();
       await screenshot(page, "05-plotly-extension");
       const after = await readCodeCells(page);
