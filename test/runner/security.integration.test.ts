@@ -126,15 +126,31 @@ function makeWorldReadable(path: string): void {
   if (stat.isDirectory()) for (const entry of readdirSync(path)) makeWorldReadable(join(path, entry));
 }
 
+/** How the attack script runs; see runAttack. */
+interface AttackOptions {
+  /** Run as `nobody`, from a copy that user can read. */
+  asNobody: boolean;
+  /** How long to attack, counted from the attacker's first connection (default 30 s). */
+  timeoutMs?: number;
+  /**
+   * How long to wait for a first connection (default 60 s). Over tcp it comes within milliseconds unless the machine
+   * is busy, and the wait ends with it; only where it must never come (another user's ipc) is the whole wait spent.
+   */
+  connectGraceMs?: number;
+  /** Wait for the attacker's code to run (default), or leave once the signed request is sent. */
+  awaitExecution?: boolean;
+}
+
 /**
- * Runs the attack script, as `nobody` (from a copy that user can read) when `asNobody`, and returns its JSON report.
- * It stops once its code ran (or, with `awaitExecution` false, once the signed request is sent), or after `timeoutMs`.
+ * Runs the attack script and returns its JSON report. It stops once its code ran (or, without `awaitExecution`,
+ * once the signed request is sent), or when its time is up.
  */
-async function runAttack(t: Parameters<typeof tempDir>[0], endpoints: string[], marker: string, asNobody: boolean, timeoutMs = 30_000, awaitExecution = true) {
+async function runAttack(t: Parameters<typeof tempDir>[0], endpoints: string[], marker: string, options: AttackOptions) {
+  const { asNobody, timeoutMs = 30_000, connectGraceMs = 60_000, awaitExecution = true } = options;
   const id = (flag: string) => Number(execFileSync("id", [flag, "nobody"], { encoding: "utf8" }));
   const ids = asNobody ? { uid: id("-u"), gid: id("-g") } : {};
   const script = asNobody ? attackerCopy(t) : ATTACK;
-  const args = [script, JSON.stringify({ endpoints, marker, timeoutMs, connectGraceMs: 5000, awaitExecution })];
+  const args = [script, JSON.stringify({ endpoints, marker, timeoutMs, connectGraceMs, awaitExecution })];
   const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8", cwd: dirname(script), ...ids });
   return JSON.parse(stdout) as { connected: number; oracle: boolean; executed: boolean };
 }
@@ -173,7 +189,7 @@ test("control: over tcp with plain tslab, another local user runs code in the ke
   // The notebook's second cell keeps the kernel busy while the attack runs, and tslab runs requests in turn: the
   // attacker's request can run only after that cell, which ends after the attack. So the attacker does not wait for
   // its code to run; the marker is looked for once the notebook is done.
-  const attack = (endpoints: string[]) => runAttack(t, endpoints, marker, isRoot, 30_000, false);
+  const attack = (endpoints: string[]) => runAttack(t, endpoints, marker, { asNobody: isRoot, awaitExecution: false });
   const { dir, report, result } = await retryPlainTslabStart(t, () => attackDuringRun(t, "tcp", attack, findTslab()));
   assert.equal(report.endpoints.tcp.length, 5);
   assert.equal(report.attack.oracle, true, "the valid HMAC leaked on iopub");
@@ -187,7 +203,10 @@ test("control: over tcp with plain tslab, another local user runs code in the ke
 
 test("over tcp chosen explicitly, the project's kernel answers a bad signature with nothing: no oracle, no code run", async (t) => {
   const marker = markerPath(t);
-  const { dir, report, result } = await attackDuringRun(t, "tcp", (endpoints) => runAttack(t, endpoints, marker, false, 3000));
+  // The 3 s only bound how long to listen for an answer that must never come; they start once the attacker has
+  // connected (waited for apart), so `connected > 0` does not depend on the machine's load.
+  const attack = (endpoints: string[]) => runAttack(t, endpoints, marker, { asNobody: false, timeoutMs: 3000 });
+  const { dir, report, result } = await attackDuringRun(t, "tcp", attack);
   assert.equal(report.attack.connected > 0, true, "the attacker did reach the ports");
   assert.equal(report.attack.oracle, false, "no valid HMAC was published");
   assert.equal(report.attack.executed, false);
@@ -199,7 +218,9 @@ test("over tcp chosen explicitly, the project's kernel answers a bad signature w
 
 test("over the default ipc transport the kernel has no TCP port, and another user's attack fails", async (t) => {
   const marker = markerPath(t);
-  const { dir, report } = await attackDuringRun(t, "ipc", async (endpoints) => (isRoot ? runAttack(t, endpoints, marker, true) : null));
+  // The connect is refused at once (EACCES), so there is nothing to wait for: 5 s of trying shows it stays refused.
+  const attack = async (endpoints: string[]) => (isRoot ? runAttack(t, endpoints, marker, { asNobody: true, connectGraceMs: 5000 }) : null);
+  const { dir, report } = await attackDuringRun(t, "ipc", attack);
   assert.deepEqual(report.endpoints.tcp, [], "nothing listens on TCP");
   assert.equal(report.endpoints.ipc.length, 5);
   if (isRoot) {
