@@ -19,14 +19,21 @@ test("runCommand keeps stdout and stderr apart and whole, passes the exit code o
 });
 
 test("runCommand counts the child's own CPU time, descendants it waited for included", { skip: skipFor(existsSync("/proc/self/stat") ? undefined : "no /proc here (Linux only)") }, async () => {
-  // The child burns CPU in a grandchild it waits for, then reports that grandchild's measured CPU time.
-  const burn = "const t = Date.now(); let x = 0; while (Date.now() - t < 300) x += Math.sqrt(x + 1); const u = process.cpuUsage(); console.log((u.user + u.system) / 1e6)";
+  // The child burns CPU in a grandchild it waits for, then reports that grandchild's measured CPU time. The
+  // grandchild spins until its own CPU time has grown by 0.3 s: a loop timed by the wall clock could get little
+  // CPU on a busy machine.
+  const burn = [
+    "const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };",
+    "const start = cpu(); let x = 0;",
+    "while (cpu() - start < 0.3) for (let i = 0; i < 10000; i++) x += Math.sqrt(x + 1);",
+    "console.log(cpu());",
+  ].join(" ");
   const parent = `const r = require('node:child_process').spawnSync(process.execPath, ['-e', ${JSON.stringify(burn)}], { encoding: 'utf8' }); process.stdout.write(r.stdout)`;
   const before = reapedChildrenCpuSeconds();
   const run = await runCommand(process.execPath, ["-e", parent], { env: process.env });
   assert.equal(run.code, 0, run.stderr);
   const grandchildCpu = Number(run.stdout.trim());
-  assert.ok(grandchildCpu > 0.1, `the grandchild reported ${grandchildCpu} s`);
+  assert.ok(grandchildCpu >= 0.3, `the grandchild reported ${grandchildCpu} s`);
   assert.ok(run.cpuSeconds !== null && before !== null);
   // /proc counts in 10 ms ticks.
   assert.ok(run.cpuSeconds >= grandchildCpu - 0.02, `runCommand saw ${run.cpuSeconds} s CPU; the grandchild alone used ${grandchildCpu} s`);
