@@ -107,7 +107,7 @@ function assertCompleteNotebooks(dir: string, names: string[]): Record<string, {
   }));
 }
 
-/** Asserts no process of ours runs in any of `folders` (kernels and guards alike), waiting up to 3 s. */
+/** Asserts no process of ours runs in any of `folders` (kernels and guards alike), waiting up to 30 s for them to exit. */
 async function assertNoProcessesIn(...folders: string[]): Promise<void> {
   const left = () => folders.flatMap(processesIn);
   assert.ok(await waitFor(() => left().length === 0, 30_000), `left behind: ${left().map(commandLine).join("; ")}`);
