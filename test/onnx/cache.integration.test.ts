@@ -1,15 +1,22 @@
 // Runs in a process of its own (an integration file): it clears inspectModel's module-level cache, whose sessions
 // unit files sharing a process may be using.
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clearInspectCache, inspectCacheSize, inspectModel } from "../../src/onnx";
 import { buildLookalike } from "../helpers/lookalike";
 
-function modelFolder(): { dir: string; fp32: string; q8: string } {
-  const dir = mkdtempSync(join(tmpdir(), "inspect-cache-"));
+/** A fresh folder in the system temp directory, removed when the test ends (passed or failed). */
+function tempFolder(t: TestContext, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function modelFolder(t: TestContext): { dir: string; fp32: string; q8: string } {
+  const dir = tempFolder(t, "inspect-cache-");
   mkdirSync(join(dir, "onnx"));
   const fp32 = join(dir, "onnx", "model.onnx");
   const q8 = join(dir, "onnx", "model_quantized.onnx");
@@ -18,9 +25,9 @@ function modelFolder(): { dir: string; fp32: string; q8: string } {
   return { dir, fp32, q8 };
 }
 
-test("asking twice for the same file and options returns the same edited session", async () => {
+test("asking twice for the same file and options returns the same edited session", async (t) => {
   await clearInspectCache();
-  const { dir, fp32 } = modelFolder();
+  const { dir, fp32 } = modelFolder(t);
   const [a, b] = await Promise.all([inspectModel(fp32), inspectModel(fp32)]);
   assert.equal(a, b, "concurrent requests share one edit and compile");
   assert.equal(await inspectModel(fp32), a);
@@ -30,9 +37,9 @@ test("asking twice for the same file and options returns the same edited session
   assert.equal(inspectCacheSize(), 0);
 });
 
-test("another dtype, other session options or a rewritten file give a new session", async () => {
+test("another dtype, other session options or a rewritten file give a new session", async (t) => {
   await clearInspectCache();
-  const { dir, fp32 } = modelFolder();
+  const { dir, fp32 } = modelFolder(t);
   const plain = await inspectModel(dir);
   const quantized = await inspectModel(dir, { dtype: "q8" });
   assert.notEqual(quantized, plain);
@@ -47,9 +54,9 @@ test("another dtype, other session options or a rewritten file give a new sessio
   await clearInspectCache();
 });
 
-test("a failed inspection is not cached", async () => {
+test("a failed inspection is not cached", async (t) => {
   await clearInspectCache();
-  const dir = mkdtempSync(join(tmpdir(), "inspect-fail-"));
+  const dir = tempFolder(t, "inspect-fail-");
   const file = join(dir, "model.onnx");
   writeFileSync(file, Buffer.from("not a model"));
   await assert.rejects(inspectModel(file));

@@ -1,6 +1,6 @@
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -127,8 +127,15 @@ test("the CLS index is read from a Constant or an initializer, int32 or int64, r
   }
 });
 
-test("unreadable files: missing, not ONNX, truncated — each error names the file and what went wrong", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "onnx-errors-"));
+/** A fresh folder in the system temp directory, removed when the test ends (passed or failed). */
+function tempFolder(t: TestContext, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test("unreadable files: missing, not ONNX, truncated — each error names the file and what went wrong", async (t) => {
+  const dir = tempFolder(t, "onnx-errors-");
   await assert.rejects(inspectModel(join(dir, "absent.onnx")), (e: Error) => e instanceof OnnxReadError && /absent\.onnx' does not exist/.test(e.message));
 
   const text = join(dir, "notes.onnx");
@@ -143,7 +150,7 @@ test("unreadable files: missing, not ONNX, truncated — each error names the fi
   assert.throws(() => exposeTensors(bytes.subarray(0, bytes.length - 3), ["logits"]), OnnxReadError);
 });
 
-test("a model folder without the requested file says which file it looked for", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "onnx-folder-"));
+test("a model folder without the requested file says which file it looked for", async (t) => {
+  const dir = tempFolder(t, "onnx-folder-");
   await assert.rejects(inspectModel(dir, { dtype: "fp16" }), /Looked for onnx\/model_fp16\.onnx \(dtype fp16\)/);
 });
