@@ -1,4 +1,4 @@
-import { after, test } from "node:test";
+import { after, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -11,14 +11,20 @@ import { isFailureText } from "../../scripts/book/problems";
 import { buildSite } from "../../scripts/book/site";
 import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, pageTools, runBook, sourceText, writeCourse, writeSources } from "./fixture";
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "book-test-"));
+const newDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "book-test-"));
+/** A fresh folder for one test, removed when it ends (passed or failed). */
+function tmp(t: TestContext): string {
+  const dir = newDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), "utf8");
 
 /** The site of the clean course, built once for the tests that only read it. */
 let cleanBuild: ReturnType<typeof buildSite> | undefined;
 let cleanDir: string | undefined;
 function cleanSite(): ReturnType<typeof buildSite> {
-  cleanDir ??= tmp();
+  cleanDir ??= newDir();
   cleanBuild ??= buildSite(writeCourse(path.join(cleanDir, "executed"), cleanCourse()), path.join(cleanDir, "book"), { tools: pageTools });
   return cleanBuild;
 }
@@ -106,7 +112,7 @@ test("the runner's metadata.workbook.model wins over output lines; a notebook th
 
 // In this process; book-command.integration.test.ts runs the same case as the real command, in a process of its own.
 test("a failing notebook renders its error visibly and `npm run book` exits non-zero", async (t) => {
-  const dir = tmp();
+  const dir = tmp(t);
   const course = failingCourse();
   const executed = writeCourse(path.join(dir, "executed"), course);
   const notebooks = writeSources(path.join(dir, "notebooks"), course);
@@ -128,8 +134,8 @@ test("warnings on stderr are shown but do not fail the book; diagnostics and sta
   assert.equal(isFailureText("\u001b[31mTypeError: x is not a function\u001b[0m\n    at f (/work/a.ts:3:9)\n"), true);
 });
 
-test("a failed build leaves the previous site in place and no temporary directory behind", async () => {
-  const dir = tmp();
+test("a failed build leaves the previous site in place and no temporary directory behind", async (t) => {
+  const dir = tmp(t);
   const out = path.join(dir, "book");
   await buildSite(writeCourse(path.join(dir, "executed"), cleanCourse()), out, { tools: pageTools });
   fs.writeFileSync(path.join(dir, "executed", "03-broken.ipynb"), "{ not json");
@@ -138,8 +144,8 @@ test("a failed build leaves the previous site in place and no temporary director
   assert.deepEqual(fs.readdirSync(dir).sort(), ["book", "executed"]);
 });
 
-test("copies are judged by content hash, not file times: missing, stale, failed, unproven, orphan, clean", () => {
-  const dir = tmp();
+test("copies are judged by content hash, not file times: missing, stale, failed, unproven, orphan, clean", (t) => {
+  const dir = tmp(t);
   const course = cleanCourse();
   const notebooks = writeSources(path.join(dir, "notebooks"), course);
   const executed = path.join(dir, "executed");
@@ -172,8 +178,8 @@ test("markdown: dollar amounts are not maths, notebook links point at pages, rem
   assert.match(image, /<a href="https:\/\/example.org\/d.png">diagram<\/a>/);
 });
 
-test("a rebuild renders only pages whose inputs changed, copies the rest, and never copies a page edited since", async () => {
-  const dir = tmp();
+test("a rebuild renders only pages whose inputs changed, copies the rest, and never copies a page edited since", async (t) => {
+  const dir = tmp(t);
   const course = cleanCourse();
   const executed = writeCourse(path.join(dir, "executed"), course);
   const out = path.join(dir, "book");
