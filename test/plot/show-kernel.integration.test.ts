@@ -50,8 +50,9 @@ const nbconvertMissing = chromiumMissing() ??
 let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
 after(async () => { await browser?.close(); });
 
-test("nbconvert's HTML export of the executed notebook draws the figure and keeps the token inert", { skip: skipFor(nbconvertMissing) }, async () => {
+test("nbconvert's HTML export of the executed notebook draws the figure and keeps the token inert", { skip: skipFor(nbconvertMissing) }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nbconvert-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const input = path.join(dir, "show-smoke.ipynb");
   fs.writeFileSync(input, serializeNotebook(executed));
   const convert = spawnSync("/usr/bin/python3", ["-m", "nbconvert", "--to", "html", input], { encoding: "utf8" });
