@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { executeNotebook, serializeNotebook, type Notebook } from "../../scripts/runner";
-import { chromiumMissing, launchBrowser, saveScreenshot, watchPage } from "../book/browser";
+import { chromiumMissing, launchBrowser, PAGE_TIMEOUT_MS, saveScreenshot, watchPage } from "../book/browser";
 import { builtDist } from "../helpers/dist";
 import { skipFor } from "../helpers/skip";
 
@@ -60,9 +60,9 @@ test("nbconvert's HTML export of the executed notebook draws the figure and keep
   browser = await launchBrowser();
   const page = await browser.context.newPage();
   const log = await watchPage(page);
-  await page.goto(pathToFileURL(path.join(dir, "show-smoke.html")).href);
-  // Generous: plotly draws in seconds, but a machine busy with other runs can take much longer.
-  await page.waitForSelector(".btp-figure .main-svg", { timeout: 60_000 });
+  // Generous: the page loads and plotly draws in seconds, but a machine busy with other runs can take much longer.
+  await page.goto(pathToFileURL(path.join(dir, "show-smoke.html")).href, { timeout: PAGE_TIMEOUT_MS });
+  await page.waitForSelector(".btp-figure .main-svg", { timeout: PAGE_TIMEOUT_MS });
   await saveScreenshot(page, "nbconvert-show-smoke.png", { fullPage: true });
   assert.deepEqual(log.dialogs, []);
   assert.deepEqual(log.pageErrors, []);
