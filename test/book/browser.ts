@@ -40,6 +40,9 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
     removeProfile();
     throw error;
   }
+  // Every wait and action without a bound of its own gets the generous one too, not Playwright's 30 s.
+  context.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
   return {
     context,
     close: async () => {

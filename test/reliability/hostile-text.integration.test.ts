@@ -262,6 +262,9 @@ const profile = fs.mkdtempSync(path.join(os.tmpdir(), "hostile-chromium-"));
 before(async () => {
   if (noBrowser) return;
   context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  // Every wait and action without a bound of its own gets the generous one too, not Playwright's 30 s.
+  context.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
 });
 after(async () => {
   await context?.close();
