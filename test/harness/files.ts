@@ -32,9 +32,9 @@ export function groupOf(file: string): Group {
 }
 
 /**
- * The test files to run (relative paths): all, or those named (files, or folders holding them), optionally one group only. A path is
- * read from `typedIn`, where the command was typed, or else from the project root (`npm test -- test/runner` works
- * from any folder of the project).
+ * The test files to run (relative paths): all, or those named (files, or folders holding them), optionally of one
+ * group only. A path is read from `typedIn`, where the command was typed, or else from the project root
+ * (`npm test -- test/runner` works from any folder of the project).
  */
 export function selectTestFiles(root: string, wanted: string[], typedIn: string, group: Group | undefined): string[] {
   const all = findTestFiles(root);

@@ -153,7 +153,6 @@ async function main(argv: string[]): Promise<number> {
   return finish(steps, summaries, started, ...late);
 }
 
-
 /** One test process to start: an integration file, or a shard of unit files loaded one after another. */
 interface Job {
   target: string;
