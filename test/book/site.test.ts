@@ -10,14 +10,11 @@ import { detectModel } from "../../scripts/book/model-note";
 import { isFailureText } from "../../scripts/book/problems";
 import { buildSite } from "../../scripts/book/site";
 import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, pageTools, runBook, sourceText, writeCourse, writeSources } from "./fixture";
+import { tempDir } from "../helpers/temp-dir";
 
 const newDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "book-test-"));
 /** A fresh folder for one test, removed when it ends (passed or failed). */
-function tmp(t: TestContext): string {
-  const dir = newDir();
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tmp = (t: TestContext) => tempDir(t, "book-test-");
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), "utf8");
 
 /** The site of the clean course, built once for the tests that only read it. */

@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
+import { tempDir } from "./temp-dir";
 
 /** Starts an HTTP server on a free port of 127.0.0.1. */
 export function listen(handler: http.RequestListener): Promise<http.Server> {
@@ -37,9 +37,7 @@ export async function deadEndpoint(): Promise<string> {
  * fallback to the demo model must not find the real default model that a learner's online run cached in build/.
  */
 export function emptyHubCache(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-empty-hf-cache-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  return tempDir(t, "workbook-empty-hf-cache-");
 }
 
 /** A running fake Hub and the requests it received ("METHOD /path"). */

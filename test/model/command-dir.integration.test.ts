@@ -6,15 +6,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { tempDir as sharedTempDir } from "../helpers/temp-dir";
 import { absoluteModelPaths, chooseModel, commandDir, hubCacheDir, projectRoot, resolveModelPathsFromCommandDir } from "../../src/model";
 
-/** A fresh directory in `parent` (made if missing: build/ does not exist yet in a fresh clone), removed at the end. */
-function tempDir(t: { after: (fn: () => void) => void }, parent = os.tmpdir()): string {
-  fs.mkdirSync(parent, { recursive: true });
-  const dir = fs.mkdtempSync(path.join(parent, "command-dir-test-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = (t: { after: (fn: () => void) => void }, parent?: string) => sharedTempDir(t, "command-dir-test-", parent);
 
 test("the command's directory is npm's INIT_CWD when it is an absolute path, else the working directory", () => {
   assert.equal(commandDir({ INIT_CWD: "/home/me/project/build" }, "/home/me/project"), "/home/me/project/build");

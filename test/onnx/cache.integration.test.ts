@@ -2,21 +2,15 @@
 // unit files sharing a process may be using.
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { clearInspectCache, inspectCacheSize, inspectModel } from "../../src/onnx";
 import { buildLookalike } from "../helpers/lookalike";
+import { tempDir } from "../helpers/temp-dir";
 
-/** A fresh folder in the system temp directory, removed when the test ends (passed or failed). */
-function tempFolder(t: TestContext, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function modelFolder(t: TestContext): { dir: string; fp32: string; q8: string } {
-  const dir = tempFolder(t, "inspect-cache-");
+  const dir = tempDir(t, "inspect-cache-");
   mkdirSync(join(dir, "onnx"));
   const fp32 = join(dir, "onnx", "model.onnx");
   const q8 = join(dir, "onnx", "model_quantized.onnx");
@@ -56,7 +50,7 @@ test("another dtype, other session options or a rewritten file give a new sessio
 
 test("a failed inspection is not cached", async (t) => {
   await clearInspectCache();
-  const dir = tempFolder(t, "inspect-fail-");
+  const dir = tempDir(t, "inspect-fail-");
   const file = join(dir, "model.onnx");
   writeFileSync(file, Buffer.from("not a model"));
   await assert.rejects(inspectModel(file));

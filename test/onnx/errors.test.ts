@@ -1,7 +1,6 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   AmbiguousStructureError, exposeTensors, GraphStructureError, inspectModel, inspectModelBytes, OnnxReadError,
@@ -9,6 +8,7 @@ import {
 import { GraphBuilder, tensorProto } from "../../src/onnx/graph-builder";
 import { buildLookalike } from "../helpers/lookalike";
 import { decodeModel, encodeModel, onnx } from "../../src/onnx/proto";
+import { tempDir } from "../helpers/temp-dir";
 
 const H = 4;
 
@@ -127,15 +127,9 @@ test("the CLS index is read from a Constant or an initializer, int32 or int64, r
   }
 });
 
-/** A fresh folder in the system temp directory, removed when the test ends (passed or failed). */
-function tempFolder(t: TestContext, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test("unreadable files: missing, not ONNX, truncated — each error names the file and what went wrong", async (t) => {
-  const dir = tempFolder(t, "onnx-errors-");
+  const dir = tempDir(t, "onnx-errors-");
   await assert.rejects(inspectModel(join(dir, "absent.onnx")), (e: Error) => e instanceof OnnxReadError && /absent\.onnx' does not exist/.test(e.message));
 
   const text = join(dir, "notes.onnx");
@@ -151,6 +145,6 @@ test("unreadable files: missing, not ONNX, truncated — each error names the fi
 });
 
 test("a model folder without the requested file says which file it looked for", async (t) => {
-  const dir = tempFolder(t, "onnx-folder-");
+  const dir = tempDir(t, "onnx-folder-");
   await assert.rejects(inspectModel(dir, { dtype: "fp16" }), /Looked for onnx\/model_fp16\.onnx \(dtype fp16\)/);
 });

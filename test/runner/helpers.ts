@@ -1,10 +1,10 @@
 /** Shared helpers of the runner tests: paths, temp dirs, the process table, Python/nbclient detection. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readlinkSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readlinkSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { KernelStartError } from "../../scripts/runner/errors";
+import { tempDir as sharedTempDir } from "../helpers/temp-dir";
 import { SYSTEM_PYTHON } from "./nbclient";
 
 export const ROOT = resolve(__dirname, "../..");
@@ -19,9 +19,7 @@ export function testNotebook(name: string): string {
 
 /** A fresh temp directory, removed when the test ends. */
 export function tempDir(t: { after: (fn: () => void) => void }, prefix = "runner-test-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  return sharedTempDir(t, prefix);
 }
 
 /** True if PYTHON runs and can import `module`. */
