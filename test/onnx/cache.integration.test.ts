@@ -8,7 +8,6 @@ import { clearInspectCache, inspectCacheSize, inspectModel } from "../../src/onn
 import { buildLookalike } from "../helpers/lookalike";
 import { tempDir } from "../helpers/temp-dir";
 
-
 function modelFolder(t: TestContext): { dir: string; fp32: string; q8: string } {
   const dir = tempDir(t, "inspect-cache-");
   mkdirSync(join(dir, "onnx"));

@@ -127,7 +127,6 @@ test("the CLS index is read from a Constant or an initializer, int32 or int64, r
   }
 });
 
-
 test("unreadable files: missing, not ONNX, truncated — each error names the file and what went wrong", async (t) => {
   const dir = tempDir(t, "onnx-errors-");
   await assert.rejects(inspectModel(join(dir, "absent.onnx")), (e: Error) => e instanceof OnnxReadError && /absent\.onnx' does not exist/.test(e.message));
