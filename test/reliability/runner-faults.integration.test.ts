@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { MARKER } from "../../scripts/output-dir";
 import { runCli } from "../../scripts/runner/cli";
-import { captureStream, commandLine, kernelProcessesIn, processesIn, ROOT, tempDir, waitFor } from "../runner/helpers";
+import { assertNoProcessesIn, captureStream, commandLine, kernelProcessesIn, processesIn, ROOT, tempDir, waitFor } from "../runner/helpers";
 import { skipOrFail } from "../helpers/skip";
 
 const CLI = join(ROOT, "scripts", "runner", "main.ts");
@@ -105,12 +105,6 @@ function assertCompleteNotebooks(dir: string, names: string[]): Record<string, {
     assert.ok(text.endsWith("}\n"), `${name} ends where a complete notebook ends`);
     return [name, notebook];
   }));
-}
-
-/** Asserts no process of ours runs in any of `folders` (kernels and guards alike), waiting up to 30 s for them to exit. */
-async function assertNoProcessesIn(...folders: string[]): Promise<void> {
-  const left = () => folders.flatMap(processesIn);
-  assert.ok(await waitFor(() => left().length === 0, 30_000), `left behind: ${left().map(commandLine).join("; ")}`);
 }
 
 /** Snapshot of the source notebooks' bytes, to compare after the run. */

@@ -1,4 +1,5 @@
 /** Shared helpers of the runner tests: paths, temp dirs, the process table, Python/nbclient detection. */
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readdirSync, readlinkSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -71,6 +72,15 @@ export function captureStream(): { stream: NodeJS.WriteStream; text: () => strin
     },
   }) as unknown as NodeJS.WriteStream;
   return { stream, text: () => chunks.join("") };
+}
+
+/**
+ * Asserts that no process works in any of `folders` (kernels and guards alike), waiting up to 30 s: a kernel killed
+ * at shutdown can stay in the process table a moment longer on a loaded machine.
+ */
+export async function assertNoProcessesIn(...folders: string[]): Promise<void> {
+  const left = () => folders.flatMap(processesIn);
+  assert.ok(await waitFor(() => left().length === 0, 30_000), `left behind: ${left().map(commandLine).join("; ")}`);
 }
 
 /** tslab kernel processes (not their guards) working in `dir`. */

@@ -24,7 +24,7 @@ import type { ExecuteResult } from "../../scripts/runner/executor";
 import { serializeNotebook } from "../../scripts/runner/nbjson";
 import { readNotebook, type CodeCell, type Output } from "../../scripts/runner/notebook";
 import { runOnOneKernel, type OneKernelOptions } from "../helpers/one-kernel";
-import { comparable, nbformatProblems, processesIn, tempDir, testNotebook } from "./helpers";
+import { assertNoProcessesIn, comparable, nbformatProblems, processesIn, tempDir, testNotebook } from "./helpers";
 import { nbclientUnavailable, runNbclient } from "./nbclient";
 import { skipFor } from "../helpers/skip";
 
@@ -253,8 +253,8 @@ test("interrupt-on-timeout with a kernel that ignores SIGINT ends in a dead kern
   assert.equal(error.exit, "killed after ignoring an interrupt");
 });
 
-test("no kernel process is left behind by any of these runs", () => {
-  assert.deepEqual(processesIn(folder), []);
+test("no kernel process is left behind by any of these runs", async () => {
+  await assertNoProcessesIn(folder);
 });
 
 // --- parity with nbclient ------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import { executeNotebook, type ExecuteResult } from "../../scripts/runner/execut
 import { findTslab } from "../../scripts/runner/kernel-process";
 import { serializeNotebook } from "../../scripts/runner/nbjson";
 import { isBlankSource, parseNotebook, parseNotebookBytes, type CodeCell } from "../../scripts/runner/notebook";
-import { captureStream, PYTHON, processesIn, retryPlainTslabStart, tempDir } from "./helpers";
+import { assertNoProcessesIn, captureStream, processesIn, PYTHON, retryPlainTslabStart, tempDir } from "./helpers";
 
 /** A tslab notebook with the given code cells (and optional notebook metadata), as text. */
 function notebookText(sources: string[], metadata: Record<string, unknown> = {}): string {
@@ -156,19 +156,19 @@ test("--timeout beyond what a Node.js timer can wait is refused at once, with no
   await assert.rejects(executeNotebook(join(dir, "a.ipynb"), { timeout: 2147484 }), /timeout of 2147484 s is longer than the longest timer/);
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(warnings, []);
-  assert.deepEqual(processesIn(dir), []);
+  await assertNoProcessesIn(dir);
 });
 
 // --- item 8: leftovers ------------------------------------------------------------------------------------------
 
-test("a process the kernel detached into its own session is ended with the kernel and reported", () => {
+test("a process the kernel detached into its own session is ended with the kernel and reported", async () => {
   const { result, warnings } = shared;
   const [, pid, bare] = /started (\d+) (\d+)/.exec(streamText(result.notebook.cells[2] as CodeCell))!.map(Number);
   assert.equal(isAlive(pid), false, "the detached sleep is gone");
   assert.equal(isAlive(bare), false, "the detached sleep without the environment is gone too");
   assert.equal(warnings.some((w) => w.includes(`pid ${pid}: sleep 300`)), true, warnings.join("\n"));
   assert.equal(warnings.some((w) => w.includes(`pid ${bare}: /bin/sleep 301`)), true, warnings.join("\n"));
-  assert.deepEqual(processesIn(sharedDir), []);
+  await assertNoProcessesIn(sharedDir);
 });
 
 function isAlive(pid: number): boolean {

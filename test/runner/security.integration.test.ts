@@ -13,7 +13,7 @@ import { createConnection, type Transport } from "../../scripts/runner/connectio
 import { executeNotebook, type ExecuteResult } from "../../scripts/runner/executor";
 import { findTslab } from "../../scripts/runner/kernel-process";
 import type { CodeCell } from "../../scripts/runner/notebook";
-import { kernelProcessesIn, processesIn, retryPlainTslabStart, ROOT, tempDir, waitFor } from "./helpers";
+import { assertNoProcessesIn, kernelProcessesIn, processesIn, retryPlainTslabStart, ROOT, tempDir, waitFor } from "./helpers";
 
 const ATTACK = join(__dirname, "fixtures", "hmac-attack.cjs");
 const isRoot = process.getuid?.() === 0;
@@ -198,7 +198,7 @@ test("control: over tcp with plain tslab, another local user runs code in the ke
   const waitCell = result.notebook.cells[1] as CodeCell;
   assert.doesNotMatch(JSON.stringify(waitCell.outputs), /invalid hmac|want /);
   assert.doesNotMatch(JSON.stringify(result.notebook), /invalid hmac|want [0-9a-f]{16}/);
-  assert.deepEqual(processesIn(dir), []);
+  await assertNoProcessesIn(dir);
 });
 
 test("over tcp chosen explicitly, the project's kernel answers a bad signature with nothing: no oracle, no code run", async (t) => {
@@ -213,7 +213,7 @@ test("over tcp chosen explicitly, the project's kernel answers a bad signature w
   assert.equal(existsSync(marker), false);
   assert.doesNotMatch(JSON.stringify(result.notebook), /invalid hmac|want [0-9a-f]{16}/);
   assert.match(allText(result.notebook.cells), /first cell/);
-  assert.deepEqual(processesIn(dir), []);
+  await assertNoProcessesIn(dir);
 });
 
 test("over the default ipc transport the kernel has no TCP port, and another user's attack fails", async (t) => {
@@ -229,5 +229,5 @@ test("over the default ipc transport the kernel has no TCP port, and another use
     t.diagnostic("not root: the attack as another user was not attempted (same-user processes can read the key anyway)");
   }
   assert.equal(existsSync(marker), false);
-  assert.deepEqual(processesIn(dir), []);
+  await assertNoProcessesIn(dir);
 });
