@@ -55,3 +55,14 @@ export function selectTestFiles(root: string, wanted: string[], typedIn: string,
   }
   return chosen;
 }
+
+/** Imports of test/helpers/workbook.ts, from any test folder depth. */
+const WORKBOOK_IMPORT = /\bfrom\s+["'](?:\.\.\/)+helpers\/workbook["']/;
+
+/**
+ * True when a test file imports test/helpers/workbook.ts: it reads the shared executed workbook, so under npm test it
+ * can do nothing until the driver's run of it is done, and is started only then (test/harness/main.ts).
+ */
+export function readsSharedWorkbook(root: string, file: string): boolean {
+  return WORKBOOK_IMPORT.test(fs.readFileSync(path.resolve(root, file), "utf8"));
+}

@@ -4,7 +4,8 @@
  * npm test builds dist/ and starts the type check (each only when something it reads changed since it last passed),
  * builds the demo models, and executes the workbook once (the executed copies every workbook-reading test shares,
  * test/helpers/workbook.ts); beside it, the test processes run a few at a time from one queue, longest first: each
- * integration file (`*.integration.test.ts`) in a process of its own, the unit files in one process per core. It
+ * integration file (`*.integration.test.ts`) in a process of its own, the unit files in one process per core; the
+ * files that import test/helpers/workbook.ts start once that run is over. It
  * prints a line per test file (wall and CPU time) and, at the end, each integration file's wall and CPU time, the
  * slowest tests, where the CPU time went, and the plain closing line `N passed, N failed[, N skipped]`. Under
  * CI=true a skipped test, or a missing cross-check tool, fails the run.
@@ -18,7 +19,7 @@ import { killAllKernels } from "../../scripts/runner/kernel-process";
 import { commandDir } from "../../src/model/command-dir";
 import { projectRoot } from "../../src/model/paths";
 import { allDemoModels } from "../helpers/demo-model";
-import { groupOf, selectTestFiles, type Group } from "./files";
+import { groupOf, readsSharedWorkbook, selectTestFiles, type Group } from "./files";
 import { markDone, upToDate } from "./freshness";
 import { LOAD_FAILURE_SUFFIX, reportProcess, SHARD_END_TEST } from "./reporter";
 import { missingRequirements } from "./requirements";
@@ -148,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
     workbook = sharedWorkbook();
   }
 
-  const summaries = groups.unit.length + groups.integration.length > 0 ? await runTests(groups, verbose, concurrency) : [];
+  const summaries = groups.unit.length + groups.integration.length > 0 ? await runTests(groups, verbose, concurrency, workbook) : [];
   const late = await Promise.all([typecheck, workbook].filter((p): p is Promise<Step> => p !== undefined));
   return finish(steps, summaries, started, ...late);
 }
@@ -162,6 +163,8 @@ interface Job {
   /** Seconds it took last time (Infinity when unknown: unknown files start first). */
   expected: number;
   label: string;
+  /** It imports test/helpers/workbook.ts: while the driver executes the shared workbook, it could only wait. */
+  readsWorkbook: boolean;
 }
 
 /**
@@ -172,7 +175,7 @@ interface Job {
  * into one shard per core, balanced by their last times: a process per unit file would spend most of its time
  * loading tsx and transformers.js.
  */
-async function runTests(groups: Record<Group, string[]>, verbose: boolean, concurrency: Concurrency): Promise<FileSummary[]> {
+async function runTests(groups: Record<Group, string[]>, verbose: boolean, concurrency: Concurrency, workbook?: Promise<Step>): Promise<FileSummary[]> {
   const timings = readTimings();
   const bySlowest = (files: string[]) => [...files].sort((a, b) => (timings[b] ?? Infinity) - (timings[a] ?? Infinity) || a.localeCompare(b));
   const shards = groups.unit.length > 0 ? writeShards(bySlowest(groups.unit), timings, concurrency.base) : new Map<string, string[]>();
@@ -182,9 +185,10 @@ async function runTests(groups: Record<Group, string[]>, verbose: boolean, concu
     members,
     expected: members.reduce((sum, file) => sum + (timings[path.relative(root, file)] ?? 1), 0),
     label: `unit test process ${i + 1} (${members.length} files)`,
+    readsWorkbook: members.some((file) => readsSharedWorkbook(root, file)),
   }));
   for (const file of groups.integration) {
-    jobs.push({ target: path.join(root, file), group: "integration", expected: timings[file] ?? Infinity, label: file });
+    jobs.push({ target: path.join(root, file), group: "integration", expected: timings[file] ?? Infinity, label: file, readsWorkbook: readsSharedWorkbook(root, file) });
   }
   jobs.sort((a, b) => b.expected - a.expected || a.label.localeCompare(b.label));
   const parts = [
@@ -217,6 +221,14 @@ tests (${parts.join(", ")}; ${atATime}, longest first)`);
       };
     }),
   };
+  // The files that read the shared workbook start once the driver's run of it is over: until then they would hold
+  // a place and do nothing (the nbclient parity test waited a minute), while a file beside the run keeps a core busy.
+  let workbookDone = workbook === undefined;
+  const workbookOver = () => {
+    workbookDone = true;
+    wake();
+  };
+  workbook?.then(workbookOver, workbookOver);
   const start = (job: Job) => {
     running.set(job, performance.now());
     peak = Math.max(peak, running.size);
@@ -237,7 +249,7 @@ tests (${parts.join(", ")}; ${atATime}, longest first)`);
     finished.push(done);
   };
   try {
-    await schedule(queue, start, () => running.size, concurrency, { clock, signal: stopping.signal });
+    await schedule(queue, start, () => running.size, concurrency, { clock, signal: stopping.signal, ready: (job) => workbookDone || !job.readsWorkbook });
     await Promise.all(finished);
   } finally {
     clearInterval(heartbeat);

@@ -72,3 +72,22 @@ test("TEST_CONCURRENCY fixes the count; otherwise the cores (at least 2), up to 
     assert.throws(() => testConcurrency({ TEST_CONCURRENCY: bad }, 2), new RegExp(`TEST_CONCURRENCY=${bad.replace(".", "\\.")}: give a whole number`));
   }
 });
+
+test("a job that is not ready keeps its place while later ready jobs start, and starts once it is ready", async () => {
+  let now = 0;
+  const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+  const ends = new Map<string, number>();
+  const started: [string, number][] = [];
+  await schedule(
+    ["waits", "a", "b", "c"],
+    (job) => {
+      started.push([job, now]);
+      ends.set(job, now + 10_000);
+    },
+    () => [...ends.values()].filter((end) => end > now).length,
+    { base: 2, max: 2, fixed: true },
+    { clock, idleMs: () => 0, ready: (job) => job !== "waits" || now >= 15_000 },
+  );
+  // a and b fill both places at once; c takes a place freed at 10 s, and "waits" the other one once ready (15 s).
+  assert.deepEqual(started, [["a", 0], ["b", 0], ["c", 10_000], ["waits", 15_000]]);
+});

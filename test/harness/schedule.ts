@@ -45,16 +45,17 @@ const realClock: Clock = { now: () => performance.now(), sleep: (ms) => new Prom
 
 /**
  * Starts every job of `queue` (in order) through `start`, following the rule above; resolves once all have started.
- * `running()` says how many started jobs have not finished; `idleMs()` reads the machine's idle counter.
+ * `running()` says how many started jobs have not finished; `idleMs()` reads the machine's idle counter. A job that
+ * `ready` turns down (it waits for something outside the queue) keeps its place, and the next ready one starts.
  */
 export async function schedule<J>(
   queue: J[],
   start: (job: J) => void,
   running: () => number,
   concurrency: Concurrency,
-  options: { idleMs?: () => number; clock?: Clock; signal?: AbortSignal } = {},
+  options: { idleMs?: () => number; clock?: Clock; signal?: AbortSignal; ready?: (job: J) => boolean } = {},
 ): Promise<void> {
-  const { idleMs = machineIdleMs, clock = realClock, signal } = options;
+  const { idleMs = machineIdleMs, clock = realClock, signal, ready = () => true } = options;
   const samples: { at: number; idle: number }[] = [];
   let lastStart = -Infinity;
   const idleCores = () => {
@@ -71,8 +72,9 @@ export async function schedule<J>(
     // time after it: what the machine did with the file it last started.
     const spare = now - lastStart >= IDLE_WINDOW_MS && idleCores() >= IDLE_CORES_FOR_EXTRA;
     const count = running();
-    if (count < concurrency.base || (count < concurrency.max && spare)) {
-      start(queue.shift()!);
+    const next = queue.findIndex((job) => ready(job));
+    if (next >= 0 && (count < concurrency.base || (count < concurrency.max && spare))) {
+      start(queue.splice(next, 1)[0]);
       lastStart = now;
       continue;
     }
