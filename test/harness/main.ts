@@ -124,25 +124,30 @@ async function main(argv: string[]): Promise<number> {
 
   let typecheck: Promise<Step> | undefined;
   let workbook: Promise<Step> | undefined;
+  let building: Promise<Step> | undefined;
   if (everything) {
     // Each runs only if something it reads changed since it last passed (the type check is incremental besides).
     typecheck = tscStep(TYPECHECK);
-    const build = await tscStep(BUILD);
-    steps.push(build);
-    printStep(build);
-    if (!build.ok) return finish(steps, [], started, await typecheck);
+    building = tscStep(BUILD);
   } else if (groups.integration.length > 0 && !upToDate(root, BUILD.stamp, BUILD.inputs, BUILD.outputs)) {
     const why = !fs.existsSync(path.join(root, BUILD.stamp))
       ? "npm test has not built dist/ here before"
       : (BUILD.outputs ?? []).some((output) => !fs.existsSync(path.join(root, output))) ? "dist/ is missing" : "src/ changed since dist/ was built";
-    const build = await tscStep({ ...BUILD, name: `build (${why})` });
+    building = tscStep({ ...BUILD, name: `build (${why})` });
+  }
+  // The demo models are built from src/ while tsc builds dist/ (a fresh clone waited for one, then the other).
+  steps.push(timed("demo models", () => allDemoModels()));
+  if (building) {
+    const build = await building;
     steps.push(build);
     printStep(build);
-    if (!build.ok) return finish(steps, [], started);
+    if (!build.ok) return finish(steps, [], started, ...(typecheck ? [await typecheck] : []));
   }
-  steps.push(timed("demo models", () => {
-    allDemoModels({ forDist: groups.integration.length > 0 });
-  }));
+  // dist/'s own builder checks the models it will load (a few milliseconds once they are built).
+  if (groups.integration.length > 0) {
+    const check = timed("demo models, checked by dist/", () => allDemoModels({ forDist: true }), { quiet: true });
+    if (!check.ok) steps.push(check);
+  }
   if (everything) {
     // Executed once, fresh, for every test that reads executed notebooks; they find it through this variable.
     process.env.TEST_WORKBOOK_DIR = path.join(root, "build", "test", "workbook-run");
@@ -356,12 +361,13 @@ function command(name: string, args: string[]): Promise<Step> {
   });
 }
 
-function timed(name: string, work: () => void): Step {
+/** Runs a step in the driver and prints it (with `quiet`, only if it fails). */
+function timed(name: string, work: () => void, options: { quiet?: boolean } = {}): Step {
   const started = performance.now();
   try {
     work();
     const step = { name, seconds: (performance.now() - started) / 1000, ok: true };
-    printStep(step);
+    if (!options.quiet) printStep(step);
     return step;
   } catch (error) {
     const step = { name, seconds: (performance.now() - started) / 1000, ok: false, detail: (error as Error).stack };
