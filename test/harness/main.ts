@@ -41,7 +41,7 @@ const USAGE = `usage: npm test -- [--unit | --integration] [--verbose] [--screen
 
 Environment: CI=true makes a skipped test or a missing cross-check tool fail the run;
 TEST_CONCURRENCY=N runs exactly N test files at a time (default: the number of cores, at least 2,
-and one more each time half a core has sat idle for 2 s, up to twice that).`;
+and one more each time a core has sat idle for 3 s, up to twice that).`;
 
 const root = projectRoot();
 /** A test file that runs longer than this is stopped and fails: nothing in the suite should come close. */

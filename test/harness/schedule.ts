@@ -32,9 +32,9 @@ export function machineIdleMs(): number {
 }
 
 /** The length of history the idle measure averages over, and the least time between two extra starts. */
-export const IDLE_WINDOW_MS = 2000;
+export const IDLE_WINDOW_MS = 3000;
 /** An extra file starts only when at least this much of a core sat idle over the whole window. */
-export const IDLE_CORES_FOR_EXTRA = 0.5;
+export const IDLE_CORES_FOR_EXTRA = 0.6;
 
 export interface Clock {
   now(): number;
