@@ -4,15 +4,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { failingCourse, writeCourse, writeSources } from "./fixture";
+import { tempDir } from "../helpers/temp-dir";
 
 const root = path.resolve(__dirname, "..", "..");
 
 test("npm run book, as a command: a failing notebook is rendered visibly and the command exits 1, saying why on stderr", (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-command-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, "book-command-");
   const course = failingCourse();
   const executed = writeCourse(path.join(dir, "executed"), course);
   const notebooks = writeSources(path.join(dir, "notebooks"), course);

@@ -8,6 +8,7 @@ import { figureHtml, probabilityBars, tokenRows, tokenTableHtml } from "../../sr
 import { chromiumMissing, launchBrowser, openPage, screenshotsWanted, SCREENSHOTS } from "./browser";
 import { cleanCourse, HOSTILE, writeCourse } from "./fixture";
 import { skipFor } from "../helpers/skip";
+import { tempDir } from "../helpers/temp-dir";
 
 const skip = chromiumMissing();
 
@@ -66,8 +67,7 @@ test("the hostile token is shown as text in the site's token table and figure la
 });
 
 test("notebook figure HTML: plotly.js loads once even with an AMD define on the page, and later figures reuse it", { skip: skipFor(skip) }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "figure-html-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, "figure-html-");
   const figure = probabilityBars(["I love it", HOSTILE], ["NEGATIVE", "POSITIVE"], [[0.1, 0.9], [0.8, 0.2]], { title: "probabilities" });
   // A stand-in for classic Notebook's RequireJS and a CommonJS shim: plotly.js must not register with either.
   const page = `<!doctype html><html><head><meta charset="utf-8"><script>

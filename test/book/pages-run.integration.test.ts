@@ -7,14 +7,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { cleanCourse, writeCourse, writeSources } from "./fixture";
+import { tempDir } from "../helpers/temp-dir";
 
 const root = path.resolve(__dirname, "..", "..");
 const tmp = (t: { after: (fn: () => void) => void }) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-pages-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, "book-pages-");
   return dir;
 };
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), "utf8");

@@ -5,15 +5,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { buildSite } from "../../scripts/book/site";
 import { terminalText } from "../../scripts/book/terminal";
 import { cleanCourse, DEMO_BANNER, failingCourse, HUB_BANNER, pageTools, runBook, writeCourse, writeSources } from "./fixture";
+import { tempDir } from "../helpers/temp-dir";
 
 const tmp = (t: { after: (fn: () => void) => void }) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "book-pages-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, "book-pages-");
   return dir;
 };
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), "utf8");

@@ -1,17 +1,16 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import {
   buildDemoModel, CODE_ROOT, findDemoModel, DEMO_MODELS, demoModelStaleness, MANIFEST_FILE, readManifest, sentimentDemoModel, sha256, sourceFingerprint,
   writeDemoModelDir, type DemoModel, type DemoModelManifest,
 } from "../../src/demo-models";
 import { ensureDemoModel, projectRoot } from "../../src/model";
+import { tempDir } from "../helpers/temp-dir";
 
 const root = projectRoot();
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "demo-model-build-"));
-after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir({ after }, "demo-model-build-");
 
 /** A tiny demo model whose builder output and sources the tests control. */
 function tinyDemoModel(contents: string, sources: string[] = []): DemoModel {

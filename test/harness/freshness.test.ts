@@ -1,16 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { markDone, upToDate } from "./freshness";
+import { tempDir } from "../helpers/temp-dir";
 
 /** Sets a path's modification time to `ms` (epoch ms), so the test needs no sleeping between edits. */
 const touch = (file: string, ms: number) => fs.utimesSync(file, ms / 1000, ms / 1000);
 
 test("a tsc step is up to date only after it passed and while no input, file or folder, changed since", (t) => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "harness-freshness-"));
-  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const root = tempDir(t, "harness-freshness-");
   fs.mkdirSync(path.join(root, "src", "deep"), { recursive: true });
   for (const file of ["src/a.ts", "src/deep/b.ts", "tsconfig.json"]) fs.writeFileSync(path.join(root, file), "x");
   const inputs = ["src", "tsconfig.json"];

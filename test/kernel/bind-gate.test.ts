@@ -3,16 +3,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as zmq from "zeromq";
+import { tempDir } from "../helpers/temp-dir";
 
 const { waitingForBind } = require("../../scripts/kernel/bind-gate.cjs") as { waitingForBind: <T>(base: T) => T };
 
 /** Two ipc endpoints in a private temporary folder, removed when the test ends. */
 function endpoints(t: { after: (fn: () => void) => void }): [string, string] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bind-gate-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, "bind-gate-");
   return [`ipc://${dir}/first`, `ipc://${dir}/second`];
 }
 

@@ -1,16 +1,15 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { SENTIMENT_DEMO_MODEL_NAME } from "../../src/demo-models";
 import { SOFTMAX_NET_FILES } from "../../src/demo-models/softmax-nets";
 import { glyphArt, glyphImages, loadGlyphNet, loadSoftmaxNets } from "../../src";
 import { type ModelChoice } from "../../src/model";
 import { demoModel } from "../helpers/demo-model";
+import { tempDir } from "../helpers/temp-dir";
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "softmax-nets-"));
-after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir({ after }, "softmax-nets-");
 
 const demoDir = demoModel(SENTIMENT_DEMO_MODEL_NAME);
 const id2label = { 0: "NEGATIVE", 1: "POSITIVE" };

@@ -15,8 +15,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { NotebookOutcome } from "../../scripts/runner/batch";
 import { CellError, CellExecutionError, CellTimeoutError, DeadKernelError } from "../../scripts/runner/errors";
@@ -39,8 +38,7 @@ const sourceBefore = readFileSync(testNotebook("outputs.ipynb"), "utf8");
 const LOOP_TIMEOUT_S = 10;
 const outcomes = new Map<string, NotebookOutcome>();
 /** The test notebooks are copied here, so the kernels of this file (and only those) run in this folder. */
-const folder = mkdtempSync(join(tmpdir(), "runner-failures-"));
-after(() => rmSync(folder, { recursive: true, force: true }));
+const folder = tempDir({ after }, "runner-failures-");
 /** outputs.ipynb's copy, run where the other notebooks run (checked unchanged afterwards). */
 const path = join(folder, "outputs.ipynb");
 

@@ -7,8 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../scripts/runner/cli";
 import { LostOutputError } from "../../scripts/runner/errors";
@@ -45,8 +44,7 @@ function streamText(cell: CodeCell): string {
  * One run serves the burst and the detached-process tests: a cell printing 100,000 lines, a next cell, then a cell
  * that detaches two processes into their own sessions.
  */
-const sharedDir = mkdtempSync(join(tmpdir(), "burst-detached-"));
-after(() => rmSync(sharedDir, { recursive: true, force: true }));
+const sharedDir = tempDir({ after }, "burst-detached-");
 let shared: { result: ExecuteResult; warnings: string[] };
 before(async () => {
   const path = join(sharedDir, "burst.ipynb");

@@ -2,14 +2,13 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { DEMO_MODELS, sha256 } from "../../src/demo-models";
 import { formatBytes } from "../../scripts/demo-models/report";
+import { tempDir } from "../helpers/temp-dir";
 
 const root = path.resolve(__dirname, "..", "..");
-const out = fs.mkdtempSync(path.join(os.tmpdir(), "demo-models-cli-"));
-after(() => fs.rmSync(out, { recursive: true, force: true }));
+const out = tempDir({ after }, "demo-models-cli-");
 
 const runCli = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "demo-models", "main.ts"), ...args], { cwd: root, encoding: "utf8" });

@@ -1,12 +1,12 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { jupyterDataPath, jupyterPathExport, openInstructions } from "../../scripts/kernel/jupyter-env";
 import { findJupyterPython, JupyterMissingError, registerKernel } from "../../scripts/kernel/register";
 import { skipOrFail } from "../helpers/skip";
+import { tempDir } from "../helpers/temp-dir";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -30,8 +30,7 @@ try {
 } catch {
   missing = "no Python with jupyter_client here (apt-get install jupyter-client); registration not exercised";
 }
-const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "kernelspec-"));
-after(() => fs.rmSync(prefix, { recursive: true, force: true }));
+const prefix = tempDir({ after }, "kernelspec-");
 let registered: ReturnType<typeof registerKernel>;
 before(() => {
   if (python) registered = registerKernel({ projectRoot: root, prefix, pythonCandidates: [python] });
@@ -61,8 +60,7 @@ test("registering leaves no second kernel: tslab's jslab is removed, and a jslab
   if (missing) return skipOrFail(t, missing);
   assert.deepEqual(fs.readdirSync(path.join(prefix, "share", "jupyter", "kernels")), ["tslab"]);
   // Someone else's jslab (say, a global tslab's) survives a second registration byte for byte: tried on a copy.
-  const again = fs.mkdtempSync(path.join(os.tmpdir(), "kernelspec-"));
-  t.after(() => fs.rmSync(again, { recursive: true, force: true }));
+  const again = tempDir(t, "kernelspec-");
   fs.cpSync(prefix, again, { recursive: true });
   const kernels = path.join(again, "share", "jupyter", "kernels");
   fs.mkdirSync(path.join(kernels, "jslab"));
